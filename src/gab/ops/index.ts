@@ -1,0 +1,3 @@
+// placeholder: helper A owns this folder
+import type { Ops } from '../contract';
+export declare const ops: Ops;
