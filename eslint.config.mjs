@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'templates', 'test/fixtures', '**/*.d.ts', '**/*.mjs', 'bin'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'templates',
+      'test/fixtures',
+      '**/*.d.ts',
+      '**/*.mjs',
+      'bin',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

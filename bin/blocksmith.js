@@ -5,7 +5,9 @@ const path = require('node:path');
 const fs = require('node:fs');
 const cli = path.join(__dirname, '..', 'dist', 'cli.js');
 if (!fs.existsSync(cli)) {
-  console.error('blocksmith: dist/cli.js is missing; run `npm run build` in ' + path.dirname(__dirname));
+  console.error(
+    'blocksmith: dist/cli.js is missing; run `npm run build` in ' + path.dirname(__dirname),
+  );
   process.exit(2);
 }
 require(cli);

@@ -3,6 +3,7 @@
 // (wasm binaries, lib.d.ts) from node_modules at run time.
 import { build } from 'esbuild';
 import { existsSync, copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
@@ -28,4 +29,18 @@ for (const e of entries.filter((x) => existsSync(x.in))) {
     logLevel: watch ? 'info' : 'warning',
   });
 }
+// tfjs-core ships its gradients only as extensionless ESM, which Node cannot load: bundle them
+// once to CJS (loaded by src/backend/gradients.ts; they register into tfjs's global registry).
+await build({
+  entryPoints: [
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-core/dist/register_all_gradients.js'),
+  ],
+  outfile: 'dist/tfjs-gradients.js',
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+});
 console.log('built dist/');

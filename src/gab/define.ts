@@ -7,13 +7,20 @@ export function unit<H extends HParams>(spec: UnitSpec<H>): Unit<H> {
   if (typeof spec.name !== 'string' || spec.name === '') {
     throw new GabError('unit(): `name` must be a non-empty string');
   }
-  if (!Array.isArray(spec.children)) {
+  if (!isList(spec.children)) {
     throw new GabError(`unit ${spec.name}: \`children\` must be an array of units`);
   }
   if (typeof spec.forward !== 'function') {
     throw new GabError(`unit ${spec.name}: \`forward\` must be a function`);
   }
-  return Object.freeze({ ...spec, children: Object.freeze([...spec.children]), kind: 'unit' });
+  const children: Unit<H>[] = spec.children.slice();
+  Object.freeze(children);
+  return Object.freeze({ ...spec, children, kind: 'unit' });
+}
+
+/** Array.isArray without narrowing to any[] (block arrays come from another V8 realm). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
 }
 
 export function block<H extends HParams>(spec: BlockSpec<H>): Block<H> {

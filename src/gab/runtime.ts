@@ -4,10 +4,15 @@ import type { Block, Ctx, HParams, Init, Tensor, Unit, Z } from './contract';
 import { GabError } from './errors';
 import { initValues } from './init';
 
+let storeCount = 0;
+
 /** Where a run's parameters live: path -> variable, created on first declaration. */
 export class ParamStore {
   readonly vars = new Map<string, tf.Variable>();
   private readonly shapes = new Map<string, string>();
+
+  /** tfjs registers variables by name in one global registry: prefix ours per store. */
+  private readonly prefix = `store${String(++storeCount)}`;
 
   constructor(readonly seed: number) {}
 
@@ -26,7 +31,9 @@ export class ParamStore {
       throw new GabError(`parameter ${path}: shape ${key} must hold positive integers`);
     }
     const values = initValues(init, shape, this.seed, path);
-    const v = tf.tidy(() => tf.variable(tf.tensor(values, [...shape]), true, path));
+    const v = tf.tidy(() =>
+      tf.variable(tf.tensor(values, [...shape]), true, `${this.prefix}/${path}`),
+    );
     this.vars.set(path, v);
     this.shapes.set(path, key);
     return v;
@@ -89,7 +96,7 @@ class UnitCtx<H extends HParams> implements Ctx<H> {
 
   call(child: Unit<H>, x: Tensor, z: Z, name?: string): [Tensor, Z] {
     if (!this.unit.children.includes(child)) {
-      const childName = (child as Partial<Unit<H>> | undefined)?.name ?? String(child);
+      const childName = (child as Partial<Unit<H>> | undefined)?.name ?? typeof child;
       throw new GabError(
         `unit ${this.unit.name} calls ${childName}, which is not in its children: add it to \`children\``,
       );
@@ -112,15 +119,15 @@ class UnitCtx<H extends HParams> implements Ctx<H> {
   }
 }
 
-function checkOutput(unitName: string, out: unknown): [Tensor, Z] {
-  if (!Array.isArray(out) || out.length !== 2 || !(out[0] instanceof tf.Tensor)) {
+function checkOutput(unitName: string, out: unknown): [tf.Tensor, Z] {
+  const [y, z] = Array.isArray(out) && out.length === 2 ? (out as unknown[]) : [];
+  if (!(y instanceof tf.Tensor)) {
     throw new GabError(`unit ${unitName}: forward must return [Y, Z] with Y a tensor`);
   }
-  const z: unknown = out[1];
   if (typeof z !== 'object' || z === null) {
     throw new GabError(`unit ${unitName}: forward must return [Y, Z] with Z a record of tensors`);
   }
-  return [out[0] as Tensor, z as Z];
+  return [y as tf.Tensor, z as Z];
 }
 
 /** One block of the stack: X [B, L, D] and Z to [Y [B, L, D], Z']. Declares parameters on first run. */
@@ -133,8 +140,7 @@ export function runBlock(
   z: Z,
 ): [tf.Tensor, Z] {
   const ctx = UnitCtx.root(store, cfg, layer, block.root);
-  const [y, z1] = checkOutput(block.root.name, block.root.forward(ctx, x as unknown as Tensor, z));
-  return [y as unknown as tf.Tensor, z1];
+  return checkOutput(block.root.name, block.root.forward(ctx, x, z));
 }
 
 /** The hyperparameters a block runs with: its defaults, overridden by `overrides` (same keys and types). */
@@ -144,7 +150,7 @@ export function resolveHParams(
 ): HParams {
   const out: Record<string, number | boolean | string> = { ...block.hparams };
   for (const [key, value] of Object.entries(overrides)) {
-    const def = block.hparams[key];
+    const def = block.hparams[key] as number | boolean | string | undefined;
     if (def === undefined) {
       throw new GabError(
         `unknown hyperparameter ${key}: the design declares ${Object.keys(block.hparams).join(', ') || 'none'}`,

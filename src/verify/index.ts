@@ -1,5 +1,10 @@
-// STUB (owned by the dynamic-verifier helper): replace the body, keep the signatures.
-import type { VerifyReport } from './types';
+// The verifier: static checks first (milliseconds); only if none fails with an error, the
+// dynamic checks in a sandboxed child (seconds). Never throws for a bad block: every failure is
+// a failed check in the report.
+import { resolveRung, SMALLEST_RUNG, type Rung } from '../ladder/rungs';
+import { checkDynamic } from './dynamic';
+import { checkStatic } from './static';
+import { isOk, type CheckResult, type VerifyReport } from './types';
 
 export interface VerifyOptions {
   /** Rung name (default: the smallest rung). */
@@ -19,17 +24,64 @@ export interface VerifyOptions {
   readonly editedUnit?: string;
 }
 
+/** Limits sensible for a rung: laptop rungs verify in seconds; paper rungs are far larger. */
+export function defaultLimits(rung: Rung): { timeoutMs: number; memoryMb: number } {
+  return rung.kind === 'laptop'
+    ? { timeoutMs: 60_000, memoryMb: 2048 }
+    : { timeoutMs: 600_000, memoryMb: 8192 };
+}
+
+function runStatic(fileName: string, source: string, opts: VerifyOptions): CheckResult[] {
+  try {
+    const staticOpts = {
+      ...(opts.parentSource !== undefined ? { parentSource: opts.parentSource } : {}),
+      ...(opts.editedUnit !== undefined ? { editedUnit: opts.editedUnit } : {}),
+    };
+    return checkStatic(fileName, source, staticOpts);
+  } catch (err) {
+    return [
+      {
+        id: 'verify/internal',
+        ok: false,
+        severity: 'error',
+        message: `the static checker failed on ${fileName}: ${err instanceof Error ? err.message : String(err)}. This is a Blocksmith bug: please report it with the block file.`,
+      },
+    ];
+  }
+}
+
+function backendOf(name: string | undefined): 'wasm' | 'cpu' {
+  if (name === undefined || name === 'wasm' || name === 'auto') {
+    return 'wasm';
+  }
+  if (name === 'cpu') {
+    return 'cpu';
+  }
+  throw new Error(`unknown backend '${name}' for verification: use 'wasm' or 'cpu'`);
+}
+
 /** Static checks, then (only if they pass) the dynamic checks in a sandboxed child. */
 export async function verifySource(
   fileName: string,
   source: string,
   opts: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  await Promise.resolve();
-  void fileName;
-  void source;
-  void opts;
-  throw new Error('verifySource: not implemented yet');
+  const rung = resolveRung(opts.rung ?? SMALLEST_RUNG.name);
+  const backend = backendOf(opts.backend);
+  const staticResults = runStatic(fileName, source, opts);
+  if (opts.staticOnly || !isOk(staticResults)) {
+    return { ok: isOk(staticResults), checks: staticResults };
+  }
+  const limits = defaultLimits(rung);
+  const dynamic = await checkDynamic(fileName, source, {
+    rung,
+    backend,
+    timeoutMs: opts.timeoutMs ?? limits.timeoutMs,
+    memoryMb: opts.memoryMb ?? limits.memoryMb,
+    onCheck: (check) => opts.onProgress?.(`running ${check}`),
+  });
+  const checks = [...staticResults, ...dynamic];
+  return { ok: isOk(checks), checks };
 }
 
 /** Reads `path` and verifies it. */

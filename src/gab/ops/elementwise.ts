@@ -1,0 +1,72 @@
+// Elementwise ops and reductions. Composites use kernels every backend has (wasm included)
+// and avoid tf.pow (20x slower than products on wasm).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Operand, Tensor } from '../contract';
+import { axisOf, check, o, t } from './util';
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+
+export const add = (a: Tensor, b: Operand): Tensor => tf.add(t(a), o(b));
+export const sub = (a: Tensor, b: Operand): Tensor => tf.sub(t(a), o(b));
+export const mul = (a: Tensor, b: Operand): Tensor => tf.mul(t(a), o(b));
+export const div = (a: Tensor, b: Operand): Tensor => tf.div(t(a), o(b));
+export const maximum = (a: Tensor, b: Operand): Tensor => tf.maximum(t(a), o(b));
+export const minimum = (a: Tensor, b: Operand): Tensor => tf.minimum(t(a), o(b));
+export const neg = (x: Tensor): Tensor => tf.neg(t(x));
+export const exp = (x: Tensor): Tensor => tf.exp(t(x));
+export const log = (x: Tensor): Tensor => tf.log(t(x));
+export const sqrt = (x: Tensor): Tensor => tf.sqrt(t(x));
+export const rsqrt = (x: Tensor): Tensor => tf.rsqrt(t(x));
+export const square = (x: Tensor): Tensor => tf.square(t(x));
+export const abs = (x: Tensor): Tensor => tf.abs(t(x));
+export const tanh = (x: Tensor): Tensor => tf.tanh(t(x));
+export const sigmoid = (x: Tensor): Tensor => tf.sigmoid(t(x));
+export const relu = (x: Tensor): Tensor => tf.relu(t(x));
+
+export function clamp(x: Tensor, lo: number, hi: number): Tensor {
+  check(lo <= hi, 'clamp', `lo (${lo}) must not exceed hi (${hi})`);
+  return tf.clipByValue(t(x), lo, hi);
+}
+
+export const silu = (x: Tensor): Tensor => tf.tidy(() => tf.mul(t(x), tf.sigmoid(t(x))));
+
+/** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the cube as products. */
+export function gelu(x: Tensor): Tensor {
+  return tf.tidy(() => {
+    const v = t(x);
+    const inner = tf.mul(tf.add(v, tf.mul(0.044715, tf.mul(v, tf.square(v)))), GELU_C);
+    return tf.mul(tf.mul(v, 0.5), tf.add(1, tf.tanh(inner)));
+  });
+}
+
+/** log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large |x|. */
+export function softplus(x: Tensor): Tensor {
+  return tf.tidy(() => tf.add(tf.relu(t(x)), tf.log1p(tf.exp(tf.neg(tf.abs(t(x)))))));
+}
+
+/** log(sigmoid(x)) = min(x, 0) - log1p(e^-|x|), always <= 0. */
+export function logSigmoid(x: Tensor): Tensor {
+  return tf.tidy(() => tf.sub(tf.minimum(t(x), 0), tf.log1p(tf.exp(tf.neg(tf.abs(t(x)))))));
+}
+
+export function sum(x: Tensor, axis: number, keepDims = false): Tensor {
+  return tf.sum(t(x), axisOf('sum', axis, x.rank), keepDims);
+}
+
+export function mean(x: Tensor, axis: number, keepDims = false): Tensor {
+  return tf.mean(t(x), axisOf('mean', axis, x.rank), keepDims);
+}
+
+/** tf.softmax works on the last axis only: other axes are moved there and back. */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const a = axisOf('softmax', axis, x.rank);
+  const last = x.rank - 1;
+  if (a === last) {
+    return tf.softmax(t(x));
+  }
+  return tf.tidy(() => {
+    const perm = x.shape.map((_, i) => i);
+    [perm[a], perm[last]] = [last, a]; // a swap is its own inverse
+    return tf.transpose(tf.softmax(tf.transpose(t(x), perm)), perm);
+  });
+}
