@@ -1,6 +1,6 @@
-// Bundles each entry point with esbuild: the extension (vscode external), the CLI and the
-// sandboxed runner. TensorFlow.js and TypeScript stay external: they load their own files
-// (wasm binaries, lib.d.ts) from node_modules at run time.
+// Bundles each entry point with esbuild: the extension (vscode external), the CLI, the sandboxed
+// runner and the trainer child. TensorFlow.js and TypeScript stay external: they load their own
+// files (wasm binaries, lib.d.ts) from node_modules at run time.
 import { build } from 'esbuild';
 import { existsSync, copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,6 +9,8 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/sandbox/runner.ts', out: 'runner' },
+  { in: 'src/train/parallel/worker.ts', out: 'train-worker' },
+  { in: 'src/train/main.ts', out: 'trainer' },
 ];
 const external = ['vscode', '@tensorflow/*', 'typescript'];
 const watch = process.argv.includes('--watch');

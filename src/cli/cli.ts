@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths';
 import { initCommand } from './commands/init';
 import { rungsCommand } from './commands/rungs';
+import { trainCommand } from './commands/train';
 import { unitsCommand } from './commands/units';
 import { verifyCommand } from './commands/verify';
 import type { Command, Io } from './io';
@@ -13,6 +14,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError, parse } from './io';
 export const COMMANDS: readonly Command[] = [
   initCommand,
   verifyCommand,
+  trainCommand,
   unitsCommand,
   rungsCommand,
 ];

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Block, HParams, Tensor, Z } from '../gab/contract';
 import { ops } from '../gab/ops';
+import { embedLookup, meanCrossEntropy } from '../gab/ops/embedding';
 import { ParamStore, resolveHParams, runBlock, type BlockConfig } from '../gab/runtime';
 
 export interface LMConfig {
@@ -67,9 +68,8 @@ export class LanguageModel {
   logits(ids: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const e = this.embedding(); // [V, D]
-      // oneHot @ E, not gather: gather's gradient (UnsortedSegmentSum) is missing on wasm.
-      const onehot = tf.oneHot(tf.cast(ids, 'int32'), this.lm.vocab); // [B, L, V]
-      const x = asTf(ops.linear(asGab(tf.cast(onehot, 'float32')), asGab(e))); // [B, L, D]
+      // gather with a oneHot^T @ dY gradient: gather's own (UnsortedSegmentSum) is missing on wasm
+      const x = embedLookup(ids, e); // [B, L, D]
       const h = this.stack(x); // [B, L, D]
       const w = this.store.get(FINAL_NORM, [this.lm.d], 'ones');
       const hn = ops.rmsNorm(asGab(h), asGab(w)); // [B, L, D]
@@ -80,11 +80,7 @@ export class LanguageModel {
 
   /** Mean cross-entropy of predicting targets [B, L] from ids [B, L]. */
   loss(ids: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => {
-      const logp = tf.logSoftmax(this.logits(ids)); // [B, L, V]
-      const onehot = tf.oneHot(tf.cast(targets, 'int32'), this.lm.vocab); // [B, L, V]
-      return tf.neg<tf.Scalar>(tf.mean(tf.sum(tf.mul(logp, onehot), -1)));
-    });
+    return tf.tidy(() => meanCrossEntropy(this.logits(ids), targets)); // closed-form gradient
   }
 
   /** Declares every parameter by running the LM once on a [1, length] input. */

@@ -4,6 +4,7 @@
 // workers) with a heap limit, and the parent's watchdog kills it past its time or memory limit.
 import { initBackend } from '../backend';
 import { runChecks } from '../verify/dynamic/run';
+import { installHostReadGuard } from './guard';
 import { formatMessage, type Job, type RunnerMessage } from './protocol';
 
 function send(msg: RunnerMessage): void {
@@ -29,6 +30,7 @@ function parseJob(text: string): Job {
 async function main(): Promise<void> {
   const job = parseJob(await readStdin());
   await initBackend(job.backend);
+  installHostReadGuard();
   await runChecks(job, send);
   // Exit once 'done' is flushed: nothing the block left behind may keep the child alive.
   process.stdout.write(formatMessage({ type: 'done' }), () => process.exit(0));

@@ -31,7 +31,23 @@ export function defaultLimits(rung: Rung): { timeoutMs: number; memoryMb: number
     : { timeoutMs: 600_000, memoryMb: 8192 };
 }
 
+/** Larger block files are refused before parsing: a design is a few hundred lines. */
+export const MAX_SOURCE_CHARS = 1 << 20;
+
 function runStatic(fileName: string, source: string, opts: VerifyOptions): CheckResult[] {
+  if (source.length > MAX_SOURCE_CHARS) {
+    const mib = (source.length / 2 ** 20).toFixed(1);
+    return [
+      {
+        id: 'static/syntax',
+        ok: false,
+        severity: 'error',
+        message: `${fileName} holds ${mib} Mi characters, over the ${MAX_SOURCE_CHARS / 2 ** 20} Mi a block file may have: a design is a few hundred lines; check that this is the right file.`,
+        line: 1,
+        column: 1,
+      },
+    ];
+  }
   try {
     const staticOpts = {
       ...(opts.parentSource !== undefined ? { parentSource: opts.parentSource } : {}),

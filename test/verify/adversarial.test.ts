@@ -13,7 +13,10 @@ const dir = join(packageRoot(), 'test', 'fixtures', 'adversarial');
 /** Tighter limits where a fixture waits for the watchdog, so the suite stays short. */
 const LIMITS: Readonly<Record<string, VerifyOptions>> = {
   'endless-loop.ts': { timeoutMs: 6_000 },
+  'exponential-work.ts': { timeoutMs: 5_000 },
   'huge-param.ts': { memoryMb: 400 },
+  'tensor-allocation-loop.ts': { memoryMb: 400 },
+  'heap-growth.ts': { memoryMb: 400 },
 };
 
 function expected(source: string, file: string): string {

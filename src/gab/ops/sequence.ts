@@ -3,6 +3,7 @@
 // non-last axis (broken in tfjs-core): shifts are pad + slice, cumsum runs on the last axis.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
+import { groupedAttention } from './attention';
 import { bmm, plainMatMul } from './linalg';
 import { additiveMask, check, requireRank, seqBack, seqLast, t } from './util';
 
@@ -92,6 +93,9 @@ export function causalAttention(q: Tensor, k: Tensor, v: Tensor, scale?: number)
     const q3 = tf.reshape(t(q), [b * h, l, dk]);
     const k3 = tf.reshape(t(k), [b * h, l, dk]);
     const v3 = tf.reshape(t(v), [b * h, l, -1]);
+    if (tf.getBackend() === 'wasm') {
+      return tf.reshape(groupedAttention(q3, k3, v3, s), [b, h, l, -1]);
+    }
     const scores = tf.add(tf.mul(bmm(q3, k3, true), s), additiveMask(l)); // [BH, L, L]
     const y = bmm(tf.softmax(scores), v3); // [BH, L, Dv]
     return tf.reshape(y, [b, h, l, -1]);

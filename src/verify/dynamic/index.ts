@@ -69,7 +69,7 @@ export function endingResults(
         'dynamic/memory-limit',
         `the sandbox went past its ${limits.memoryMb} MiB memory limit (peak ${Math.round(out.peakRssMb)} MiB ` +
           `resident) while ${during} was running: shrink the shapes the design allocates ` +
-          `(parameters, ops.full, intermediate tensors such as [B, L, L] per head).`,
+          `(parameters, ops.full, intermediate tensors such as [B, L, L] per head, arrays grown in loops).`,
         { check: during, memoryMb: limits.memoryMb, peakRssMb: out.peakRssMb },
       ),
     ];

@@ -34,6 +34,9 @@ export const STATIC_RULES: readonly Rule[] = [
   protectedUnitsRule,
 ];
 
+/** At most this many findings a check are listed (garbage input makes thousands). */
+const MAX_FINDINGS = 50;
+
 /** Finds the unit whose statement contains a finding's start. */
 function unitLocator(ctx: RuleContext): (f: Finding) => string | undefined {
   const spans = findUnitDecls(ctx.sourceFile).map((d) => ({
@@ -61,7 +64,8 @@ function toResults(
     const message = rule.passMessage?.(ctx) ?? rule.description;
     return [{ id: rule.id, ok: true, severity: rule.severity, message }];
   }
-  return findings.map((f) => {
+  const shown = findings.length > MAX_FINDINGS ? findings.slice(0, MAX_FINDINGS) : findings;
+  const results = shown.map((f): CheckResult => {
     const unit = f.unit ?? unitOf(f);
     return {
       id: rule.id,
@@ -72,6 +76,17 @@ function toResults(
       ...(unit === undefined ? {} : { unit }),
     };
   });
+  if (findings.length > MAX_FINDINGS) {
+    const last = findings[findings.length - 1];
+    results.push({
+      id: rule.id,
+      ok: false,
+      severity: rule.severity,
+      message: `${findings.length - MAX_FINDINGS} more findings of ${rule.id} not listed (${findings.length} in all): fix the first ones and check again.`,
+      ...last.range,
+    });
+  }
+  return results;
 }
 
 function runRule(rule: Rule, ctx: RuleContext, fileName: string): Finding[] {

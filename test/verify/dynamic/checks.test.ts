@@ -6,7 +6,7 @@ import { initBackend } from '../../../src/backend';
 import { SMALLEST_RUNG } from '../../../src/ladder/rungs';
 import type { Job, RunnerMessage } from '../../../src/sandbox/protocol';
 import { isAllocationError } from '../../../src/verify/dynamic/context';
-import { probePositions } from '../../../src/verify/dynamic/checks/causality';
+import { shortLength, shortSplits, splitPoints } from '../../../src/verify/dynamic/leaks';
 import { runChecks } from '../../../src/verify/dynamic/run';
 import type { CheckResult } from '../../../src/verify/types';
 
@@ -82,9 +82,21 @@ void test('after a failed check, the checks that need it are skipped, not run', 
   assert.ok(progress.includes('dynamic/params'), 'dynamic/params still makes sense');
 });
 
-void test('causality probes spread over the context, ascending', () => {
-  assert.deepEqual(probePositions(64), [0, 16, 32, 62]);
-  assert.deepEqual(probePositions(2), [0]);
+void test('causality checks every split of a laptop context, and samples long ones', () => {
+  assert.deepEqual(
+    splitPoints(64, 1),
+    Array.from({ length: 63 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(splitPoints(2, 1), [1]);
+  const long = splitPoints(2048, 1);
+  assert.ok(long.includes(1) && long.includes(128) && long.includes(2047) && long.includes(1024));
+  assert.ok(long.length < 500, `${long.length} splits at 2048`);
+  assert.deepEqual(
+    long,
+    [...long].sort((a, b) => a - b),
+  );
+  assert.equal(shortLength(64), 47);
+  assert.ok(shortSplits(47).length <= 24 && shortSplits(47).includes(46));
 });
 
 void test('allocation failures are recognised; ordinary errors are not', () => {

@@ -58,7 +58,10 @@ void test('unit-structure: children must be units of the file', () => {
   assertInvalid(
     ID,
     file(LEAF, 'const Other = Leaf;', root('Leaf, Other', 'return c.call(Leaf, x, z);'), EXPORT),
-    [{ line: 6, column: 52, message: "'Other' is not one" }],
+    [
+      { line: 5, column: 15, message: "unit 'Leaf' is used as a value" },
+      { line: 6, column: 52, message: "'Other' is not one" },
+    ],
   );
 });
 
@@ -132,7 +135,10 @@ void test('unit-structure: the default export', () => {
       "export default block({ name: 'test', hparams, root: Leaf2 });",
       'const Leaf2 = Leaf;',
     ),
-    [{ line: 6, column: 53, message: "root 'Leaf2' is not a unit" }],
+    [
+      { line: 6, column: 53, message: "root 'Leaf2' is not a unit" },
+      { line: 7, column: 15, message: "unit 'Leaf' is used as a value" },
+    ],
   );
   assertInvalid(
     ID,

@@ -16,6 +16,8 @@ type GradReport = {
   readonly zero: string[];
   readonly nonFinite: string[];
   readonly count: number;
+  /** max |dLoss/dX|: zero when Y does not depend on X at all. */
+  readonly inputGrad: number;
 };
 
 function list(paths: readonly string[]): string {
@@ -50,8 +52,19 @@ export const gradients: DynamicCheck = {
         vars.forEach((v, i) => {
           v.assign(tf.add(v, tf.mul(randomInput(v.shape, ctx.job.seed + 4000 + i), JITTER)));
         });
-        const grads = gradsOf(() => tf.sum<tf.Scalar>(tf.mul(model.stack(x), r)), vars);
-        const out: GradReport = { missing: [], zero: [], nonFinite: [], count: vars.length };
+        // X as a variable too: its gradient shows whether Y depends on X at all.
+        const xv = tf.variable(x, true, `${vars[0]?.name ?? 'probe'}/__input`);
+        const grads = gradsOf(() => tf.sum<tf.Scalar>(tf.mul(model.stack(xv), r)), [...vars, xv]);
+        const gx = grads[xv.name] as tf.Tensor | undefined;
+        const inputGrad = gx ? tf.max(tf.abs(gx)).dataSync()[0] : 0;
+        xv.dispose();
+        const out: GradReport = {
+          missing: [],
+          zero: [],
+          nonFinite: [],
+          count: vars.length,
+          inputGrad,
+        };
         for (const [path, v] of model.store.vars) {
           const g = grads[v.name] as tf.Tensor | undefined;
           if (!g) {
@@ -81,6 +94,13 @@ export const gradients: DynamicCheck = {
       }
       if (rep.nonFinite.length > 0) {
         problems.push(`the gradient of ${list(rep.nonFinite)} is not finite`);
+      }
+      if (rep.inputGrad === 0) {
+        problems.unshift(
+          'Y does not depend on X at all (its gradient with respect to X is zero): the block ' +
+            'ignores its input, so the model cannot read the text. Compute Y from X (keep a ' +
+            'residual connection, ops.add(x, ...))',
+        );
       }
       if (problems.length > 0) {
         return [

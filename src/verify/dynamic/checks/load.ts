@@ -2,6 +2,7 @@
 // whose hyperparameters resolve.
 import { loadBlock } from '../../../gab/loader';
 import { resolveHParams } from '../../../gab/runtime';
+import { asBlockCode } from '../../../sandbox/guard';
 import {
   errorText,
   fail,
@@ -18,7 +19,7 @@ export const load: DynamicCheck = {
   gate: () => true,
   run(ctx: CheckContext) {
     try {
-      const block = loadBlock(ctx.job.fileName, ctx.job.source);
+      const block = asBlockCode(() => loadBlock(ctx.job.fileName, ctx.job.source));
       const hp = resolveHParams(block);
       ctx.block = block;
       return [pass(ID, `loaded design '${block.name}' (root unit ${block.root.name})`, { hp })];

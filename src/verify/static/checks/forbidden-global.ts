@@ -171,10 +171,55 @@ function checkElementAccess(
   );
 }
 
+/** `const { constructor: F } = f` reaches the same members as `f.constructor`. */
+function checkBinding(ctx: RuleContext, el: ts.BindingElement): Finding | undefined {
+  if (!ts.isObjectBindingPattern(el.parent)) {
+    return undefined;
+  }
+  const key = el.propertyName ?? el.name;
+  if (ts.isComputedPropertyName(key)) {
+    return ts.isStringLiteralLike(key.expression)
+      ? FORBIDDEN_MEMBERS.has(key.expression.text)
+        ? memberFinding(ctx, key, key.expression.text)
+        : undefined
+      : ctx.at(
+          key,
+          'a computed key in a destructuring pattern could reach constructors or prototypes: name the property literally',
+        );
+  }
+  const name = ts.isIdentifier(key) || ts.isStringLiteralLike(key) ? key.text : undefined;
+  return name !== undefined && FORBIDDEN_MEMBERS.has(name)
+    ? memberFinding(ctx, key, name)
+    : undefined;
+}
+
+/** import.meta, `this` outside any function, `debugger`: nothing a block may touch or need. */
+function checkSyntaxEscape(ctx: RuleContext, node: ts.Node): Finding | undefined {
+  if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+    return ctx.at(
+      node,
+      `\`import.meta\` is not available in block code: ${whyForbidden('process')}`,
+    );
+  }
+  if (
+    node.kind === ts.SyntaxKind.ThisKeyword &&
+    ts.findAncestor(node, (n) => ts.isFunctionLike(n) && !ts.isArrowFunction(n)) === undefined
+  ) {
+    return ctx.at(node, '`this` at module level reaches the module object: remove it');
+  }
+  if (ts.isDebuggerStatement(node)) {
+    return ctx.at(node, '`debugger` statements are not allowed in block code: remove it');
+  }
+  return undefined;
+}
+
 function checkNode(ctx: RuleContext, node: ts.Node): Finding | undefined {
-  const ambient = checkAmbient(ctx, node);
+  const ambient = checkAmbient(ctx, node) ?? checkSyntaxEscape(ctx, node);
   if (ambient !== undefined) {
     return ambient;
+  }
+  if (ts.isBindingElement(node)) {
+    return checkBinding(ctx, node);
   }
   if (ts.isIdentifier(node)) {
     return checkIdentifier(ctx, node);

@@ -51,12 +51,45 @@ function memberFinding(ctx: RuleContext, node: ts.PropertyAccessExpression): Fin
   return undefined;
 }
 
+/** The literal member name of x[k] (k a literal, or a const of a literal type), if any. */
+function keyName(ctx: RuleContext, key: ts.Expression): string | undefined {
+  if (ts.isStringLiteralLike(key)) {
+    return key.text;
+  }
+  const type = ctx.checker.getTypeAtLocation(key);
+  return type.isStringLiteral() ? type.value : undefined;
+}
+
+/** `const { dataSync } = x as any` reads like `x.dataSync`. */
+function bindingFinding(ctx: RuleContext, el: ts.BindingElement): Finding | undefined {
+  const key = el.propertyName ?? el.name;
+  const name =
+    ts.isIdentifier(key) || ts.isStringLiteralLike(key)
+      ? key.text
+      : ts.isComputedPropertyName(key)
+        ? keyName(ctx, key.expression)
+        : undefined;
+  return ts.isObjectBindingPattern(el.parent) && name !== undefined && READ_MEMBERS.has(name)
+    ? ctx.at(key, `destructuring \`${name}\` reads tensor values: ${HINT}`)
+    : undefined;
+}
+
 function conversionFinding(ctx: RuleContext, node: ts.Node): Finding | undefined {
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
-    const name = node.argumentExpression.text;
-    return READ_MEMBERS.has(name)
+  if (ts.isBindingElement(node)) {
+    return bindingFinding(ctx, node);
+  }
+  if (ts.isElementAccessExpression(node)) {
+    const name = keyName(ctx, node.argumentExpression);
+    return name !== undefined && READ_MEMBERS.has(name)
       ? ctx.at(node.argumentExpression, `\`['${name}']\` reads tensor values: ${HINT}`)
       : undefined;
+  }
+  if (
+    ts.isBinaryExpression(node) &&
+    node.operatorToken.kind === ts.SyntaxKind.PlusToken &&
+    (isTensor(ctx, node.left, false) || isTensor(ctx, node.right, false))
+  ) {
+    return ctx.at(node, `\`+\` on a tensor converts it to text, reading its values: ${HINT}`);
   }
   if (ts.isTemplateSpan(node) && isTensor(ctx, node.expression, false)) {
     return ctx.at(

@@ -81,6 +81,70 @@ function isModuleLevel(ctx: RuleContext, target: ts.Expression): boolean {
   });
 }
 
+/** Methods that return a new array (never their receiver, unlike sort, reverse and fill). */
+const COPYING_METHODS: ReadonlySet<string> = new Set([
+  'map',
+  'filter',
+  'slice',
+  'concat',
+  'flat',
+  'flatMap',
+  'split',
+]);
+
+const IN_PLACE: ReadonlySet<string> = new Set(['fill', 'sort', 'reverse', 'copyWithin']);
+
+/** A fresh value: a literal, `new ...`, Array.from / Array.of, an op's result, a copying method's. */
+function isFreshValue(init: ts.Expression | undefined): boolean {
+  const e = init && skipOuter(init);
+  if (e === undefined) {
+    return false;
+  }
+  if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || ts.isNewExpression(e)) {
+    return true;
+  }
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression)) {
+    return false;
+  }
+  const recv = e.expression.expression;
+  const method = e.expression.name.text;
+  if (ts.isIdentifier(recv) && ['Array', 'ops'].includes(recv.text)) {
+    return recv.text === 'ops' || ['from', 'of'].includes(method);
+  }
+  // fill, sort and reverse return their receiver: fresh when it is.
+  return COPYING_METHODS.has(method) || (IN_PLACE.has(method) && isFreshValue(recv));
+}
+
+/**
+ * Whether the object `a.b` / `a[i]` mutates is a local const that the same function created
+ * fresh. Anything else (a parameter such as c.hp, a value a call returned such as c.param(...),
+ * an alias, a closure variable of an outer function) may outlive the call and carry state.
+ */
+function isFreshLocal(ctx: RuleContext, target: ts.Expression, at: ts.Node): boolean {
+  if (isFreshValue(target)) {
+    return true; // new Array(n).fill(0)
+  }
+  const root = rootOf(target);
+  if (root === undefined || !ts.isIdentifier(root)) {
+    return false;
+  }
+  const decl = ctx.checker.getSymbolAtLocation(root)?.valueDeclaration;
+  if (
+    decl === undefined ||
+    !ts.isVariableDeclaration(decl) ||
+    !ts.isIdentifier(decl.name) ||
+    (decl.parent.flags & ts.NodeFlags.Const) === 0
+  ) {
+    return false;
+  }
+  const home = ts.findAncestor(decl, ts.isFunctionLike);
+  return (
+    home !== undefined &&
+    home === ts.findAncestor(at, ts.isFunctionLike) &&
+    isFreshValue(decl.initializer)
+  );
+}
+
 /** Arrays, maps and sets (or `any`): where the mutating method names mean mutation. */
 function isCollection(ctx: RuleContext, expr: ts.Expression): boolean {
   const type = ctx.checker.getTypeAtLocation(expr);
@@ -149,6 +213,19 @@ function nodeFinding(ctx: RuleContext, node: ts.Node): Finding | undefined {
     return ctx.at(node, 'async code: a block runs synchronously, op by op; remove async/await');
   }
   const target = mutationTarget(ctx, node);
+  const inner = target && skipOuter(target);
+  const inPlace =
+    inner !== undefined &&
+    (ts.isCallExpression(node) ||
+      ts.isPropertyAccessExpression(inner) ||
+      ts.isElementAccessExpression(inner));
+  if (inner !== undefined && inPlace && !isFreshLocal(ctx, inner, node)) {
+    const what = rootOf(inner)?.getText(ctx.sourceFile) ?? inner.getText(ctx.sourceFile);
+    return ctx.at(
+      node,
+      `this mutates \`${what}\`, which is not an object this function created: ${STATELESS}; mutate only a local const made here (\`const out = []\`, \`{}\`, \`new Map()\`), or compute a new value`,
+    );
+  }
   if (target !== undefined && isModuleLevel(ctx, target)) {
     const what = rootOf(target)?.getText(ctx.sourceFile) ?? 'it';
     return ctx.at(

@@ -94,3 +94,56 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
   }
   return cycles;
 }
+
+/** Where a unit's name may appear: its declaration, a children list, c.call's first argument, root. */
+function isUnitPlace(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if ((ts.isVariableDeclaration(p) && p.name === id) || ts.isExportAssignment(p)) {
+    return true; // a default export that is not block() is reported by checkBlockExport
+  }
+  if (ts.isArrayLiteralExpression(p)) {
+    const prop = p.parent;
+    return (
+      ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === 'children'
+    );
+  }
+  if (ts.isCallExpression(p) && p.arguments[0] === id) {
+    return ts.isPropertyAccessExpression(p.expression) && p.expression.name.text === 'call';
+  }
+  return (
+    ts.isPropertyAssignment(p) &&
+    p.initializer === id &&
+    ts.isIdentifier(p.name) &&
+    p.name.text === 'root'
+  );
+}
+
+/**
+ * Unit names used as values anywhere else (an alias, `Unit.forward(...)`, a unit passed to a
+ * helper), and `.call` of a ctx taken without calling it (`c.call.bind(c)`): both run units
+ * behind the children lists' back.
+ */
+export function indirectUnitUses(sf: ts.SourceFile, units: ReadonlySet<string>): ts.Node[] {
+  const out: ts.Node[] = [];
+  const go = (node: ts.Node): void => {
+    if (
+      ts.isIdentifier(node) &&
+      units.has(node.text) &&
+      !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) &&
+      !(ts.isPropertyAssignment(node.parent) && node.parent.name === node) &&
+      !isUnitPlace(node)
+    ) {
+      out.push(node);
+    }
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      node.name.text === 'call' &&
+      !(ts.isCallExpression(node.parent) && node.parent.expression === node)
+    ) {
+      out.push(node);
+    }
+    ts.forEachChild(node, go);
+  };
+  go(sf);
+  return out;
+}

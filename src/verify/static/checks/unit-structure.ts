@@ -15,7 +15,7 @@ import {
 } from '../../../units/syntax';
 import type { Finding, Rule, RuleContext } from '../rule';
 import { checkBlockExport } from './block-export';
-import { callsOfUnit, findCycles, isUnitCall } from './unit-calls';
+import { callsOfUnit, findCycles, indirectUnitUses, isUnitCall } from './unit-calls';
 
 const SHAPE =
   "declare each unit as a top-level `const X = unit({ name: 'X', children: [...], forward(c, x, z) {...} })`";
@@ -197,6 +197,17 @@ function checkGraph(ctx: RuleContext, decls: readonly UnitDecl[]): Finding[] {
   });
 }
 
+function checkIndirect(ctx: RuleContext, units: ReadonlySet<string>): Finding[] {
+  return indirectUnitUses(ctx.sourceFile, units).map((n) =>
+    ctx.at(
+      n,
+      ts.isIdentifier(n)
+        ? `unit '${n.text}' is used as a value here: a unit may appear only in a children list, as c.call(${n.text}, x, z)'s first argument, or as block()'s root; call it with c.call from a unit that lists it`
+        : '`.call` taken without calling it: run children directly as c.call(Child, x, z)',
+    ),
+  );
+}
+
 function checkDuplicates(ctx: RuleContext, decls: readonly UnitDecl[]): Finding[] {
   const seen = new Set<string>();
   return decls.flatMap((d) => {
@@ -220,6 +231,7 @@ export const unitStructureRule: Rule = {
       ...decls.flatMap((d) => [...checkDeclShape(ctx, d), ...checkChildren(ctx, d, units)]),
       ...checkDuplicates(ctx, decls),
       ...checkStrayCalls(ctx, decls, units),
+      ...checkIndirect(ctx, units),
       ...checkGraph(ctx, decls),
       ...checkBlockExport(ctx, decls),
     ].sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);

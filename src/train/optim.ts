@@ -1,0 +1,253 @@
+// AdamW with decoupled weight decay, global-norm gradient clipping and the learning-rate schedule
+// (linear warm-up, then cosine down to minLrRatio * lr), as Genesys trains its ladder. The update
+// follows PyTorch's torch.optim.AdamW step for step, so runs compare with a PyTorch reference.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rung } from '../ladder/rungs';
+
+export interface OptimConfig {
+  /** Peak learning rate (reached at the end of warm-up). */
+  readonly lr: number;
+  /** The cosine ends at minLrRatio * lr (Genesys: 0.1). */
+  readonly minLrRatio: number;
+  /** Fraction of the steps spent warming up linearly (Genesys: 0.02). */
+  readonly warmupFrac: number;
+  /** Decoupled weight decay; never applied to 1-D parameters (norm weights, biases). */
+  readonly weightDecay: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** Clip gradients to this global L2 norm; 0 or Infinity: no clipping. */
+  readonly clipNorm: number;
+}
+
+/** The optimiser a rung trains with: the peak learning rate shrinks as the width grows. */
+export function defaultOptim(rung: Pick<Rung, 'd'>): OptimConfig {
+  // about 0.3 / d: 3e-3 on the laptop rungs (capped), 2.3e-3 at d 128, 3e-4 at d 1024
+  const lr = Math.min(3e-3, 0.3 / rung.d);
+  return {
+    lr,
+    minLrRatio: 0.1,
+    warmupFrac: 0.02,
+    weightDecay: 0.1,
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    clipNorm: 1.0,
+  };
+}
+
+/** Warm-up length in steps: warmupFrac of the run, at least one step. */
+export function warmupSteps(totalSteps: number, cfg: Pick<OptimConfig, 'warmupFrac'>): number {
+  return Math.max(1, Math.round(cfg.warmupFrac * totalSteps));
+}
+
+/**
+ * The learning rate of step `step` (0-based) of a `totalSteps` run: linear warm-up to cfg.lr over
+ * warmupSteps, then a half cosine reaching minLrRatio * lr at the last step and staying there.
+ */
+export function lrAt(
+  step: number,
+  totalSteps: number,
+  cfg: Pick<OptimConfig, 'lr' | 'minLrRatio' | 'warmupFrac'>,
+): number {
+  const warm = warmupSteps(totalSteps, cfg);
+  if (step < warm) {
+    return (cfg.lr * (step + 1)) / warm;
+  }
+  const floor = cfg.lr * cfg.minLrRatio;
+  const span = Math.max(1, totalSteps - 1 - warm);
+  const p = Math.min(1, (step - warm) / span);
+  return floor + 0.5 * (cfg.lr - floor) * (1 + Math.cos(Math.PI * p));
+}
+
+/** AdamW's serialisable state: the step count and both moments per parameter path. */
+export interface AdamWState {
+  readonly t: number;
+  readonly m: Record<string, Float32Array>;
+  readonly v: Record<string, Float32Array>;
+}
+
+export class OptimError extends Error {
+  override readonly name = 'OptimError';
+}
+
+/**
+ * `tf.variableGrads(...).grads` is keyed by tf variable name; the store (and AdamW) by parameter
+ * path. Returns path -> gradient for every variable that has one.
+ */
+export function gradsByPath(
+  vars: ReadonlyMap<string, tf.Variable>,
+  named: tf.NamedTensorMap,
+): Map<string, tf.Tensor> {
+  const out = new Map<string, tf.Tensor>();
+  for (const [path, v] of vars) {
+    // the index type claims a tensor for every name; a variable off the tape has none
+    const g = named[v.name] as tf.Tensor | undefined;
+    if (g) {
+      out.set(path, g);
+    }
+  }
+  return out;
+}
+
+/**
+ * AdamW over the variables of `vars` (path -> variable; read at each step, so parameters declared
+ * later are picked up). Moments live as tf tensors, one pair per path, created at a path's first
+ * gradient. A parameter with no gradient in a step is left untouched (PyTorch skips it too).
+ */
+export class AdamW {
+  private t = 0;
+  private readonly m = new Map<string, tf.Tensor>();
+  private readonly v = new Map<string, tf.Tensor>();
+
+  constructor(
+    private readonly vars: ReadonlyMap<string, tf.Variable>,
+    readonly cfg: OptimConfig,
+  ) {}
+
+  /** Steps taken so far. */
+  get step(): number {
+    return this.t;
+  }
+
+  /**
+   * One step with gradients keyed by path (a variable's name also works). Clips by the global
+   * norm first; returns the norm before clipping. A non-finite norm updates nothing (the caller
+   * reports divergence) and is returned as it is.
+   */
+  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number): { gradNorm: number } {
+    const pairs = this.pair(grads);
+    const gradNorm = globalNorm(pairs.map(([, , g]) => g));
+    if (!Number.isFinite(gradNorm)) {
+      return { gradNorm };
+    }
+    const clip = this.cfg.clipNorm;
+    // PyTorch's clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1
+    const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
+    this.t += 1;
+    const bc1 = 1 - this.cfg.beta1 ** this.t;
+    const bc2 = 1 - this.cfg.beta2 ** this.t;
+    for (const [path, variable, g] of pairs) {
+      this.update(path, variable, g, { lr, scale, bc1, bc2 });
+    }
+    return { gradNorm };
+  }
+
+  private pair(grads: ReadonlyMap<string, tf.Tensor>): [string, tf.Variable, tf.Tensor][] {
+    const out: [string, tf.Variable, tf.Tensor][] = [];
+    for (const [path, variable] of this.vars) {
+      const g = grads.get(path) ?? grads.get(variable.name);
+      if (!g) {
+        continue;
+      }
+      if (g.size !== variable.size) {
+        throw new OptimError(
+          `AdamW: the gradient of ${path} has shape [${g.shape.join(', ')}], the parameter ` +
+            `[${variable.shape.join(', ')}]: pass the gradients of these very variables`,
+        );
+      }
+      out.push([path, variable, g]);
+    }
+    return out;
+  }
+
+  private update(
+    path: string,
+    variable: tf.Variable,
+    grad: tf.Tensor,
+    k: { lr: number; scale: number; bc1: number; bc2: number },
+  ): void {
+    const { beta1, beta2, eps, weightDecay } = this.cfg;
+    const decay = variable.rank > 1 ? k.lr * weightDecay : 0;
+    const [m1, v1] = tf.tidy(() => {
+      const g = k.scale === 1 ? grad : tf.mul(grad, k.scale);
+      const m0 = this.m.get(path) ?? tf.zerosLike(variable);
+      const v0 = this.v.get(path) ?? tf.zerosLike(variable);
+      const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1)); // same shape as the parameter
+      const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
+      const p0 = decay > 0 ? tf.mul(variable, 1 - decay) : variable;
+      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(k.bc2)), eps);
+      variable.assign(tf.sub(p0, tf.mul(tf.div(m, denom), k.lr / k.bc1)));
+      // kept: apply() may run inside a caller's tidy, whose end would free them
+      return [tf.keep(m), tf.keep(v)];
+    });
+    this.m.get(path)?.dispose();
+    this.v.get(path)?.dispose();
+    this.m.set(path, m1);
+    this.v.set(path, v1);
+  }
+
+  /** A copy of the state on the host (for checkpoints). */
+  exportState(): AdamWState {
+    const read = (src: Map<string, tf.Tensor>): Record<string, Float32Array> => {
+      const out: Record<string, Float32Array> = {};
+      for (const [path, x] of src) {
+        out[path] = Float32Array.from(x.dataSync());
+      }
+      return out;
+    };
+    return { t: this.t, m: read(this.m), v: read(this.v) };
+  }
+
+  /** Replaces the state with `s` (from exportState), checked against the variables' sizes. */
+  importState(s: AdamWState): void {
+    if (!Number.isInteger(s.t) || s.t < 0) {
+      throw new OptimError(`AdamW.importState: step count ${String(s.t)} is not an integer >= 0`);
+    }
+    const m = this.tensors(s.m, 'm');
+    const v = this.tensors(s.v, 'v');
+    this.dispose();
+    this.t = s.t;
+    for (const [path, x] of m) {
+      this.m.set(path, x);
+    }
+    for (const [path, x] of v) {
+      this.v.set(path, x);
+    }
+  }
+
+  private tensors(rec: Record<string, Float32Array>, which: string): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
+    try {
+      for (const [path, values] of Object.entries(rec)) {
+        const variable = this.vars.get(path);
+        if (!variable || variable.size !== values.length) {
+          throw new OptimError(
+            `AdamW.importState: moment ${which} of '${path}' ` +
+              (variable
+                ? `holds ${values.length} values, the parameter ${variable.size}`
+                : 'names no parameter of this model') +
+              ': the checkpoint belongs to another model or config',
+          );
+        }
+        out.set(path, tf.keep(tf.tensor(values, variable.shape, 'float32')));
+      }
+    } catch (err) {
+      out.forEach((x) => {
+        x.dispose();
+      });
+      throw err;
+    }
+    return out;
+  }
+
+  /** Frees the moments (the step count stays). */
+  dispose(): void {
+    for (const x of [...this.m.values(), ...this.v.values()]) {
+      x.dispose();
+    }
+    this.m.clear();
+    this.v.clear();
+  }
+}
+
+/** sqrt(sum of squares) over all gradients, read back once. */
+function globalNorm(grads: readonly tf.Tensor[]): number {
+  if (grads.length === 0) {
+    return 0;
+  }
+  return tf.tidy(() => {
+    const sq = grads.map((g) => tf.sum(tf.square(g))); // scalars
+    return tf.sqrt(sq.length === 1 ? sq[0] : tf.addN(sq)).dataSync()[0];
+  });
+}

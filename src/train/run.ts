@@ -1,0 +1,235 @@
+// One training run inside the trainer child, start to end: check the job, start the backend, open
+// the data, verify the block (each a clear error before any training), build the LM and AdamW,
+// resume from the newest sound checkpoint, train, evaluate, run the probes, write report.json.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chooseBackend, type ChosenBackend } from '../backend';
+import { TokenDataset } from '../data/dataset';
+import { tokenizerFor } from '../data/tokenizer';
+import { resolveHParams } from '../gab/runtime';
+import { LanguageModel } from '../model/lm';
+import { packageRoot } from '../paths';
+import { runProbes } from '../probes';
+import { CheckpointError, loadLatestCheckpoint } from './checkpoint';
+import {
+  checkJob,
+  ConfigError,
+  configDiff,
+  jobRung,
+  resolveConfig,
+  type RunConfig,
+} from './config';
+import { checkpoint, sendEval, trainLoop, type LoopEnd, type Session } from './loop';
+import { AdamW } from './optim';
+import type { Done, TrainJob, TrainerMessage } from './protocol';
+import { codeHash, downsample, writeReport, type ProbeScore, type RunReport } from './report';
+import { freshState, restore, type CheckpointMeta, type RunState } from './state';
+import { verifyForTraining } from './verify';
+
+export interface TrainerIo {
+  readonly send: (m: TrainerMessage) => void;
+  readonly stopRequested: () => boolean;
+}
+
+interface Prepared {
+  readonly session: Session;
+  readonly state: RunState;
+  readonly backend: ChosenBackend;
+  readonly warnings: readonly string[];
+}
+
+async function startBackend(choice: string): Promise<ChosenBackend> {
+  try {
+    return await chooseBackend(choice);
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function hpOf(job: TrainJob, block: Parameters<typeof resolveHParams>[0]): Record<string, unknown> {
+  try {
+    return { ...resolveHParams(block, job.hp ?? {}) };
+  } catch (err) {
+    throw new ConfigError(`hyperparameters: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Loads the newest sound checkpoint into the session, if any; checks it is this run's. */
+function resume(s: Session, warnings: string[]): RunState {
+  const loaded = loadLatestCheckpoint<CheckpointMeta>(s.checkpointDir);
+  warnings.push(...loaded.skipped.map((w) => `skipped a checkpoint: ${w}`));
+  const ck = loaded.checkpoint;
+  if (!ck || loaded.path === undefined) {
+    return freshState();
+  }
+  const diff = configDiff(ck.meta.config, s.cfg);
+  if (diff.length > 0) {
+    throw new CheckpointError(
+      `${loaded.path} belongs to a run with other settings (${diff.join('; ')}). Train with the ` +
+        `same settings to resume it, or move ${s.checkpointDir} away to start afresh.`,
+    );
+  }
+  if (ck.meta.backend !== s.backend) {
+    warnings.push(
+      `resumed a run started on '${ck.meta.backend}' on '${s.backend}': the curve may drift slightly`,
+    );
+  }
+  return restore(ck, s.model, s.opt, loaded.path);
+}
+
+async function prepare(job: TrainJob, io: TrainerIo): Promise<Prepared> {
+  checkJob(job);
+  const rung = jobRung(job);
+  mkdirSync(job.runDir, { recursive: true });
+  const backend = await startBackend(job.backend);
+  const tokenizer = tokenizerFor(rung.vocab);
+  const data = await TokenDataset.open({
+    paths: job.dataPaths,
+    tokenizer,
+    cacheDir: join(job.runDir, 'data'),
+    seed: job.seed,
+  });
+  const verified = await verifyForTraining(job.blockPath, job.source, rung, job.seed);
+  const hp = hpOf(job, verified.block);
+  const cfg: RunConfig = resolveConfig({
+    job,
+    design: job.design ?? verified.block.name,
+    codeHash: codeHash(job.source),
+    nBlocks: verified.nBlocks,
+    hp,
+    vocabSize: tokenizer.vocabSize,
+    data: data.describe(),
+  });
+  const model = new LanguageModel(verified.block, {
+    vocab: tokenizer.vocabSize,
+    d: rung.d,
+    nBlocks: cfg.nBlocks,
+    seed: job.seed,
+    hp: job.hp ?? {},
+  }).build(cfg.context);
+  const session: Session = {
+    model,
+    opt: new AdamW(model.store.vars, cfg.optim),
+    data,
+    cfg,
+    val: data.valBatches(cfg.evalBatches, cfg.batch, cfg.context),
+    checkpointDir: join(job.runDir, 'checkpoints'),
+    backend: backend.name,
+    send: io.send,
+    stopRequested: io.stopRequested,
+  };
+  const warnings = [...verified.warnings];
+  const state = resume(session, warnings);
+  return { session, state, backend, warnings };
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function report(
+  job: TrainJob,
+  p: Prepared,
+  end: LoopEnd,
+  probes: readonly ProbeScore[],
+): RunReport {
+  const { cfg } = p.session;
+  const st = p.state;
+  const valLoss = st.val[st.val.length - 1]?.[1] ?? NaN;
+  return {
+    design: cfg.design,
+    blockPath: job.blockPath,
+    codeHash: cfg.codeHash,
+    rung: cfg.rung,
+    hp: cfg.hp,
+    seed: cfg.seed,
+    backend: p.backend.name,
+    workers: 1,
+    status: end.status,
+    steps: st.step,
+    tokens: st.tokens,
+    wallMs: st.elapsedMs,
+    tokensPerSec: end.tokensPerSec,
+    curves: { trainLoss: downsample(st.train), valLoss: downsample(st.val) },
+    final: {
+      trainLoss: end.lastLoss,
+      valLoss,
+      ...(cfg.vocab === 'bytes' ? { bitsPerByte: valLoss / Math.LN2 } : {}),
+      unigramLoss: p.session.data.unigramLoss(),
+    },
+    probes,
+    startedAt: st.startedAt,
+    finishedAt: new Date().toISOString(),
+    versions: { blocksmith: version(), ...p.backend.versions },
+    config: { ...cfg, device: p.backend.device, ...(end.reason ? { diverged: end.reason } : {}) },
+  };
+}
+
+/** Trains `job` to its end (completed, stopped or diverged); throws for a failure before training. */
+export async function runTraining(job: TrainJob, io: TrainerIo): Promise<Done> {
+  const p = await prepare(job, io);
+  const { session: s, state } = p;
+  io.send({
+    type: 'hello',
+    backend: p.backend.name,
+    device: p.backend.device,
+    versions: p.backend.versions,
+    pid: process.pid,
+    workers: 1,
+    totalSteps: s.cfg.steps,
+    resumedFrom: state.step,
+    config: { ...s.cfg, backendsPassedOver: p.backend.skipped },
+    ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}),
+  });
+  let end = await trainLoop(s, state);
+  const probes: ProbeScore[] = [];
+  if (end.status === 'completed') {
+    sendEval(s, state);
+    checkpoint(s, state);
+    if (job.probes === true && !io.stopRequested()) {
+      const onResult = (r: ProbeScore): void => {
+        io.send({
+          type: 'probe',
+          name: r.name,
+          accuracy: r.accuracy,
+          detail: { ...r.detail, chance: r.chance, lr: r.lr, steps: r.steps },
+        });
+      };
+      probes.push(
+        ...(await runProbes(s.model.block, {
+          d: s.cfg.rung.d,
+          seed: job.seed,
+          hp: s.cfg.hp,
+          onResult,
+        })),
+      );
+    }
+  }
+  if (end.status === 'completed' && Number.isNaN(end.lastLoss)) {
+    end = { ...end, lastLoss: state.train[state.train.length - 1]?.[1] ?? NaN };
+  }
+  const r = report(job, p, end, probes);
+  const path = writeReport(job.runDir, r);
+  s.model.dispose();
+  s.opt.dispose();
+  const step = end.status === 'diverged' ? state.step + 1 : state.step;
+  return {
+    type: 'done',
+    status: end.status,
+    step,
+    report: path,
+    summary: {
+      ...r.final,
+      tokensPerSec: r.tokensPerSec,
+      wallMs: r.wallMs,
+      ...(end.reason ? { reason: end.reason } : {}),
+    },
+  };
+}
