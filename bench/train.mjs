@@ -6,10 +6,14 @@
 // Run after `npm run build && npm run compile-tests` (or `npm run bench:train`):
 //   node bench/train.mjs [--rungs 50k,250k,1M] [--seconds 8] [--batch N] [--workers 2]
 // Batches are random byte windows; the batch is the trainer's (1024 tokens a step on laptop
-// rungs) unless --batch says otherwise. Nothing is installed: without PyTorch, ours alone.
+// rungs) unless --batch says otherwise. Each configuration is timed in 1-second windows after
+// warm-up steps and the best window is its figure (other processes taking the cores for a
+// while then cost little; the mean is printed beside it and saved in bench/results/train.json).
+// Nothing is installed: without PyTorch, ours alone.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +26,7 @@ const RUNG_NAMES = opt('rungs', '50k,250k,1M').split(',');
 const SECONDS = Number(opt('seconds', '8'));
 const WORKERS = Number(opt('workers', '2'));
 const WARMUP = 3;
+const WINDOW_S = 1;
 const PYTHON = '/usr/bin/python3';
 const FILE = 'templates/seeds/gpt2/block.ts';
 
@@ -41,7 +46,8 @@ try {
 }
 
 /** The trainer's batch at a rung: 1024 tokens a step on laptop rungs (src/train/config.ts). */
-const batchOf = (rung) => Number(opt('batch', String(Math.max(1, Math.round(1024 / rung.context)))));
+const batchOf = (rung) =>
+  Number(opt('batch', String(Math.max(1, Math.round(1024 / rung.context)))));
 
 /** A random batch of byte windows [batch, context + 1]. */
 function randomBatch(batch, context) {
@@ -67,14 +73,27 @@ async function ours(rung, workers) {
     for (let i = 0; i < WARMUP; i++) {
       await dp.step(randomBatch(batch, rung.context), batch, rung.context, lr);
     }
-    let steps = 0;
+    // windows of about WINDOW_S: the best is the figure (robust to other processes taking the
+    // cores for a while), the mean over all windows beside it
+    const windows = [];
     const t0 = performance.now();
-    while (steps < 3 || performance.now() - t0 < SECONDS * 1000) {
-      await dp.step(randomBatch(batch, rung.context), batch, rung.context, lr);
-      steps++;
+    while (windows.length < 2 || performance.now() - t0 < SECONDS * 1000) {
+      const w0 = performance.now();
+      let n = 0;
+      while (n < 1 || performance.now() - w0 < WINDOW_S * 1000) {
+        await dp.step(randomBatch(batch, rung.context), batch, rung.context, lr);
+        n++;
+      }
+      windows.push({ n, secs: (performance.now() - w0) / 1000 });
     }
+    const tokens = batch * rung.context;
+    const steps = windows.reduce((a, w) => a + w.n, 0);
     const secs = (performance.now() - t0) / 1000;
-    return { tokensPerSec: (steps * batch * rung.context) / secs, msPerStep: (1000 * secs) / steps };
+    return {
+      tokensPerSec: Math.max(...windows.map((w) => (w.n * tokens) / w.secs)),
+      meanTokensPerSec: (steps * tokens) / secs,
+      msPerStep: (1000 * secs) / steps,
+    };
   } finally {
     await dp.dispose();
   }
@@ -82,7 +101,9 @@ async function ours(rung, workers) {
 
 function torchMissing() {
   const r = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : (r.stderr || r.error?.message || 'no python').trim().split('\n').pop();
+  return r.status === 0
+    ? undefined
+    : (r.stderr || r.error?.message || 'no python').trim().split('\n').pop();
 }
 
 function pytorch(rung) {
@@ -92,7 +113,7 @@ function pytorch(rung) {
     [
       'bench/gpt_ref.py',
       ...['--d', rung.d, '--blocks', rung.nBlocks, '--context', rung.context, '--batch', batch],
-      ...['--seconds', SECONDS, '--warmup', WARMUP, '--threads', 2],
+      ...['--seconds', SECONDS, '--window', WINDOW_S, '--warmup', WARMUP, '--threads', 2],
       ...['--lr', mods.optim.defaultOptim(rung).lr],
     ].map(String),
     { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '2' } },
@@ -104,6 +125,9 @@ function pytorch(rung) {
 }
 
 const fmt = (x) => (x === undefined ? '-' : Math.round(x).toLocaleString('en-US'));
+const load = () => loadavg()[0].toFixed(2);
+// the figures need the cores to themselves: say how busy the machine was
+console.log(`${cpus().length} cores, load average ${load()} at the start`);
 const missing = torchMissing();
 if (missing) {
   console.log(
@@ -125,12 +149,16 @@ for (const name of RUNG_NAMES) {
   rows.push(row);
   console.log(
     `${name.padEnd(5)} d ${rung.d} x ${rung.nBlocks} blocks, batch ${row.batch} x ${rung.context}: ` +
-      `ours 1 thread ${fmt(row.one.tokensPerSec)} tok/s, ${WORKERS} workers ` +
-      `${fmt(row.workers.tokensPerSec)} tok/s, pytorch ${fmt(row.pytorch?.tokensPerSec)} tok/s`,
+      `ours 1 thread ${fmt(row.one.tokensPerSec)} tok/s (mean ${fmt(row.one.meanTokensPerSec)}), ` +
+      `${WORKERS} workers ${fmt(row.workers.tokensPerSec)} (mean ${fmt(row.workers.meanTokensPerSec)}), ` +
+      `pytorch ${fmt(row.pytorch?.tokensPerSec)} (mean ${fmt(row.pytorch?.meanTokensPerSec)}); load ${load()}`,
   );
 }
 
-console.log('\nrung   batch x ctx   ours 1 thread   ours workers   pytorch (2 threads)   ratio (best ours)');
+console.log('\ntokens/s, the best 1-second window of each configuration:');
+console.log(
+  'rung   batch x ctx   ours 1 thread   ours workers   pytorch (2 threads)   ratio (best ours)',
+);
 for (const r of rows) {
   const best = Math.max(r.one.tokensPerSec, r.workers.tokensPerSec);
   const ratio = r.pytorch ? (best / r.pytorch.tokensPerSec).toFixed(2) : '-';
@@ -146,7 +174,9 @@ const mid = rows.find((r) => r.rung === '250k');
 if (mid) {
   const useWorkers = mid.workers.tokensPerSec >= mid.one.tokensPerSec;
   const best = useWorkers ? mid.workers.tokensPerSec : mid.one.tokensPerSec;
-  console.log(`\n250k: ours = ${useWorkers ? `${WORKERS} data-parallel workers` : 'one thread'} (the best of ours)`);
+  console.log(
+    `\n250k: ours = ${useWorkers ? `${WORKERS} data-parallel workers` : 'one thread'} (the best of ours)`,
+  );
   const py = mid.pytorch?.tokensPerSec;
   console.log(
     `tokens/s ours=${Math.round(best)} pytorch=${py ? Math.round(py) : 'n/a'} ratio=${py ? (best / py).toFixed(3) : 'n/a'}`,

@@ -19,6 +19,8 @@ export interface ProbeRunOptions {
   /** Held-out examples scored at the end. */
   readonly evalExamples: number;
   readonly hp?: Readonly<Record<string, unknown>>;
+  /** Aborting stops the run at the next yield (every YIELD_EVERY steps); it is then unscored. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ProbeRun {
@@ -28,8 +30,13 @@ export interface ProbeRun {
   readonly finalLoss: number;
   readonly steps: number;
   readonly diverged: boolean;
+  /** Stopped by the signal before the end: accuracy is NaN. */
+  readonly stopped: boolean;
   readonly ms: number;
 }
+
+/** Steps between yields to the event loop, so a SIGTERM handler runs within a second or so. */
+const YIELD_EVERY = 10;
 
 /** The probes' optimiser: the trainer's AdamW, a longer warm-up for runs this short. */
 export function probeOptim(lr: number): OptimConfig {
@@ -116,7 +123,11 @@ export function evaluate(
 }
 
 /** Trains a fresh model on `task` and scores it. The model is disposed before returning. */
-export function trainProbe(block: Block, task: ProbeTask, o: ProbeRunOptions): ProbeRun {
+export async function trainProbe(
+  block: Block,
+  task: ProbeTask,
+  o: ProbeRunOptions,
+): Promise<ProbeRun> {
   const started = Date.now();
   const model = new LanguageModel(block, {
     vocab: task.vocab,
@@ -129,24 +140,33 @@ export function trainProbe(block: Block, task: ProbeTask, o: ProbeRunOptions): P
   const opt = new AdamW(model.store.vars, cfg);
   const rand = probeRandom(o.seed, task, 'train');
   const tail: number[] = [];
+  const tailFrom = o.steps - Math.max(1, Math.floor(o.steps / 10));
   let diverged = false;
   let step = 0;
   try {
-    for (; step < o.steps && !diverged; step++) {
-      const { loss, ok } = trainStep(
-        model,
-        opt,
-        makeBatch(task, o.batch, rand),
-        lrAt(step, o.steps, cfg),
-      );
+    for (; step < o.steps && !diverged && o.signal?.aborted !== true; step++) {
+      const b = makeBatch(task, o.batch, rand);
+      const { loss, ok } = trainStep(model, opt, b, lrAt(step, o.steps, cfg));
       diverged = !ok;
-      if (step >= o.steps - Math.max(1, Math.floor(o.steps / 10))) {
+      if (step >= tailFrom) {
         tail.push(loss);
       }
+      if (step % YIELD_EVERY === YIELD_EVERY - 1) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
-    const accuracy = diverged ? 0 : evaluate(model, task, o.seed, o.evalExamples);
-    const finalLoss = diverged ? NaN : tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
-    return { lr: o.lr, accuracy, finalLoss, steps: step, diverged, ms: Date.now() - started };
+    const stopped = !diverged && step < o.steps;
+    const accuracy = diverged ? 0 : stopped ? NaN : evaluate(model, task, o.seed, o.evalExamples);
+    const finalLoss = diverged || stopped ? NaN : tail.reduce((a, b) => a + b, 0) / tail.length;
+    return {
+      lr: o.lr,
+      accuracy,
+      finalLoss,
+      steps: step,
+      diverged,
+      stopped,
+      ms: Date.now() - started,
+    };
   } finally {
     opt.dispose();
     model.dispose();

@@ -14,6 +14,7 @@ import {
   type TrainerMessage,
 } from './protocol';
 import { runTraining } from './run';
+import { installHostReadGuard } from '../sandbox/guard';
 import { VerifyError } from './verify';
 
 let stop = false;
@@ -77,6 +78,8 @@ function exit(code: number): void {
 }
 
 async function main(): Promise<void> {
+  // Block code trains here: tensor reads inside its forward throw, as in the verifier's sandbox.
+  installHostReadGuard();
   process.on('SIGTERM', () => {
     stop = true;
   });

@@ -43,7 +43,12 @@ export function runDirOf(blockPath: string, rung: string): string {
 
 /** Node flags of the trainer child: permissions and the heap limit. */
 export function trainerArgs(job: TrainJob, memoryMb: number): string[] {
-  const args = [`--max-old-space-size=${Math.max(256, Math.floor(memoryMb))}`, '--no-warnings'];
+  // As in the verifier's sandbox: no function a block reaches can compile code from a string.
+  const args = [
+    `--max-old-space-size=${Math.max(256, Math.floor(memoryMb))}`,
+    '--no-warnings',
+    '--disallow-code-generation-from-strings',
+  ];
   const flag = permissionFlag();
   if (flag === undefined) {
     return args;

@@ -16,12 +16,12 @@ before(async () => {
   await initBackend('wasm');
 });
 
-void test('the GPT seed learns induction heads: accuracy far above chance (1/20)', () => {
+void test('the GPT seed learns induction heads: accuracy far above chance (1/20)', async () => {
   // Sized from sweeps at d 48: with (length 12, batch 64, 300 steps) every seed and learning rate
   // tried (1e-3, 2e-3; seeds 1-3) reached 100%; shorter runs are a coin flip (circuits form
   // abruptly). Asserting 10x chance leaves a wide margin.
   const task = inductionTask({ length: 12, vocab: 20 });
-  const run = trainProbe(gpt2, task, {
+  const run = await trainProbe(gpt2, task, {
     d: 48,
     nBlocks: 2,
     seed: 1,
@@ -61,4 +61,22 @@ void test('runProbes: one score per probe asked, streamed through onResult, with
     assert.equal(s.detail.backend, 'wasm');
   }
   assert.equal(scores[1].chance, 1 / 20);
+});
+
+void test('runProbes: an abort drops the probe in progress and returns the finished ones', async () => {
+  const ac = new AbortController();
+  const scores = await runProbes(gpt2, {
+    d: 16,
+    seed: 2,
+    steps: 30,
+    lrs: [1e-3],
+    signal: ac.signal,
+    onResult: () => {
+      ac.abort();
+    },
+  });
+  assert.deepEqual(
+    scores.map((s) => s.name),
+    ['mqar'],
+  );
 });

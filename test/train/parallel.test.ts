@@ -55,9 +55,9 @@ void test('two workers train like one replica and stay identical', async () => {
     assert.equal(two.workers, 2);
     const a = await curve(one);
     const b = await curve(two);
-    assert.ok(a[STEPS - 1]! < a[0]!, `the loss should fall: ${a.join(', ')}`);
+    assert.ok(a[STEPS - 1] < a[0], `the loss should fall: ${a.join(', ')}`);
     for (let s = 0; s < STEPS; s++) {
-      assert.ok(Math.abs(a[s]! - b[s]!) < 1e-4 * a[s]!, `step ${s}: ${a[s]} vs ${b[s]}`);
+      assert.ok(Math.abs(a[s] - b[s]) < 1e-4 * a[s], `step ${s}: ${a[s]} vs ${b[s]}`);
     }
     const [d0, d1] = await two.digests();
     assert.equal(d0, d1, 'the workers hold different parameters');

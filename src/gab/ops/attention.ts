@@ -74,7 +74,12 @@ function backward(scale: number): Grad {
 const byScale = new Map<number, (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.Tensor>();
 
 /** softmax(q k^T * scale + causal mask) v for q, k [G, L, Dk], v [G, L, Dv]; to [G, L, Dv]. */
-export function groupedAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, scale: number): tf.Tensor {
+export function groupedAttention(
+  q: tf.Tensor,
+  k: tf.Tensor,
+  v: tf.Tensor,
+  scale: number,
+): tf.Tensor {
   let f = byScale.get(scale);
   if (!f) {
     f = attention(scale);

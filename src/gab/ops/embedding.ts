@@ -27,7 +27,7 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
     return {
       value: tf.reshape(tf.gather(table, flat), [...ids.shape, d]),
       gradFunc: (dy, saved) => {
-        const onehotT = tf.transpose(oneHotF32(saved[0]!, v)); // [V, N]
+        const onehotT = tf.transpose(oneHotF32(saved[0], v)); // [V, N]
         return [tf.matMul(onehotT, tf.reshape(dy, [-1, d]))]; // [V, D]
       },
     };
@@ -40,9 +40,9 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
  * (int32). Gradient: (softmax(logits) - oneHot(targets)) * dy / N.
  */
 export function meanCrossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-  const v = logits.shape[logits.rank - 1]!;
+  const v = logits.shape[logits.rank - 1];
   const flat = tf.reshape(tf.cast(targets, 'int32'), [-1]); // [N]
-  const n = flat.shape[0]!;
+  const n = flat.shape[0];
   const f = custom1((z, save) => {
     const onehot = oneHotF32(flat, v); // [N, V]
     const logp = tf.logSoftmax(tf.reshape(z, [n, v])); // [N, V]

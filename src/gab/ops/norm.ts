@@ -39,7 +39,7 @@ function rmsNormOf(eps: number): (x: tf.Tensor, w: tf.Tensor) => tf.Tensor {
       value: tf.mul(xn, w),
       gradFunc: (dy, saved) => {
         const [sxn, sw, sr] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const d = sw.shape[0]!;
+        const d = sw.shape[0];
         const g = tf.mul(dy, sw);
         const dx = tf.mul(sr, tf.sub(g, tf.mul(sxn, tf.mean(tf.mul(g, sxn), -1, true))));
         const dw = tf.sum(tf.reshape(tf.mul(dy, sxn), [-1, d]), 0); // [D]

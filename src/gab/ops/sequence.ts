@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { groupedAttention } from './attention';
-import { bmm, plainMatMul } from './linalg';
+import { bmm } from './linalg';
 import { additiveMask, check, requireRank, seqBack, seqLast, t } from './util';
 
 export function splitHeads(x: Tensor, heads: number): Tensor {
@@ -58,22 +58,48 @@ function ropeTables(l: number, dh: number, base: number): RopeTables {
   return tables;
 }
 
+/** The tables as tensors, kept across calls: cos, sin [L, Dh] and rot [Dh, Dh]. */
+const ropeTensors = new Map<string, [tf.Tensor, tf.Tensor, tf.Tensor]>();
+function ropeOnDevice(l: number, dh: number, base: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const key = `${l}:${dh}:${base}`;
+  let ts = ropeTensors.get(key);
+  if (!ts || ts.some((x) => x.isDisposed)) {
+    const tables = ropeTables(l, dh, base);
+    ts = [
+      tf.keep(tf.tensor2d(tables.cos, [l, dh])),
+      tf.keep(tf.tensor2d(tables.sin, [l, dh])),
+      tf.keep(tf.tensor2d(tables.rot, [dh, dh])),
+    ];
+    ropeTensors.set(key, ts);
+  }
+  return ts;
+}
+
+/**
+ * x [B, H, L, Dh] * cos + rotate-half(x) * sin, with its gradient in closed form: rot is
+ * antisymmetric (rot^T = -rot), so dx = dy * cos - (dy * sin) @ rot.
+ */
+function rope(x: tf.Tensor, base: number): tf.Tensor {
+  const [b, h, l, dh] = x.shape as [number, number, number, number];
+  const [cos, sin, rot] = ropeOnDevice(l, dh, base);
+  const turn = (y: tf.Tensor): tf.Tensor =>
+    tf.reshape(tf.matMul(tf.reshape(y, [-1, dh]), rot), [b, h, l, dh]); // rotate-half, fast 2-D
+  const f = tf.customGrad(((xi: tf.Tensor) => ({
+    value: tf.add(tf.mul(xi, cos), tf.mul(turn(xi), sin)),
+    gradFunc: (dy: tf.Tensor) => [tf.sub(tf.mul(dy, cos), turn(tf.mul(dy, sin)))],
+  })) as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0]);
+  return f(x);
+}
+
 /**
  * RoPE: channel pairs (i, i + Dh/2) rotated by the angle of their position and frequency, as
  * x * cos + rotate-half(x) * sin, the rotate-half being a fast 2-D matmul (split/concat are slow on wasm).
  */
 export function rotary(x: Tensor, base = 10000): Tensor {
   requireRank('rotary', 'x', x, 4);
-  const [b, h, l, dh] = x.shape as [number, number, number, number];
+  const dh = x.shape[3];
   check(dh % 2 === 0, 'rotary', `head width ${dh} must be even`);
-  const tables = ropeTables(l, dh, base);
-  return tf.tidy(() => {
-    const cos = tf.tensor2d(tables.cos, [l, dh]); // [L, Dh], broadcast over B, H
-    const sin = tf.tensor2d(tables.sin, [l, dh]);
-    const rot = tf.tensor2d(tables.rot, [dh, dh]);
-    const rotated = tf.reshape(plainMatMul(tf.reshape(t(x), [-1, dh]), rot), [b, h, l, dh]);
-    return tf.add(tf.mul(t(x), cos), tf.mul(rotated, sin));
-  });
+  return tf.tidy(() => rope(t(x), base));
 }
 
 /** softmax(q k^T * scale + causal mask) v; masked weights are exactly 0. */

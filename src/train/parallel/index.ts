@@ -75,7 +75,7 @@ export class DataParallel {
     const out = await pool.all(
       parts.map((p) => ({ op: 'step' as const, ...p, context, weight: p.rows / batchSize, lr })),
     );
-    return { loss: sum(out.map((o) => o.loss)), gradNorm: out[0]!.gradNorm };
+    return { loss: sum(out.map((o) => o.loss)), gradNorm: out[0].gradNorm };
   }
 
   /** Mean loss over `batch` windows, no update. */
@@ -85,7 +85,7 @@ export class DataParallel {
     }
     const parts = this.split(batch, batchSize, context);
     const out = await this.pool!.all(parts.map((p) => ({ op: 'eval' as const, ...p, context })));
-    return sum(out.map((o, r) => (o.loss * parts[r]!.rows) / batchSize));
+    return sum(out.map((o, r) => (o.loss * parts[r].rows) / batchSize));
   }
 
   /** Parameters and AdamW state (all replicas hold the same; worker 0's is read). */
@@ -99,7 +99,9 @@ export class DataParallel {
       this.local.importState(s);
       return;
     }
-    await this.pool!.all(Array.from({ length: this.pool!.count }, () => ({ op: 'import', state: s })));
+    await this.pool!.all(
+      Array.from({ length: this.pool!.count }, () => ({ op: 'import', state: s })),
+    );
   }
 
   /** sha256 of each replica's parameters: all equal while the replicas are in step. */
@@ -107,7 +109,9 @@ export class DataParallel {
     if (this.local) {
       return [this.local.digest()];
     }
-    const out = await this.pool!.all(Array.from({ length: this.pool!.count }, () => ({ op: 'digest' as const })));
+    const out = await this.pool!.all(
+      Array.from({ length: this.pool!.count }, () => ({ op: 'digest' as const })),
+    );
     return out.map((o) => o.digest);
   }
 

@@ -43,7 +43,7 @@ export class Pool {
     readonly size: number,
     readonly backend: string,
   ) {
-    this.pending = workers.map(() => new Map());
+    this.pending = workers.map(() => new Map<number, Pending>());
     workers.forEach((w, rank) => {
       w.on('message', (m: WorkerMessage) => {
         this.onMessage(rank, m);
@@ -69,9 +69,11 @@ export class Pool {
       const ready = await Promise.all(workers.map((w, rank) => readyOf(w, rank)));
       const sizes = new Set(ready.map((r) => r.size));
       if (sizes.size !== 1) {
-        throw new Error(`data-parallel: workers built different models (${[...sizes].join(', ')} params)`);
+        throw new Error(
+          `data-parallel: workers built different models (${[...sizes].join(', ')} params)`,
+        );
       }
-      const pool = new Pool(workers, ready[0]!.size, ready[0]!.backend);
+      const pool = new Pool(workers, ready[0].size, ready[0].backend);
       const grads = new SharedArrayBuffer(count * pool.size * 4);
       await pool.all(workers.map(() => ({ op: 'attach', grads, ctrl: pool.ctrl })));
       return pool;
@@ -92,8 +94,8 @@ export class Pool {
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending[rank]!.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.workers[rank]!.postMessage({ ...r, id } satisfies Envelope);
+      this.pending[rank].set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.workers[rank].postMessage({ ...r, id } satisfies Envelope);
     });
   }
 
@@ -111,7 +113,7 @@ export class Pool {
     if (m.kind === 'ready') {
       return;
     }
-    const p = m.id === null ? undefined : this.pending[rank]!.get(m.id);
+    const p = m.id === null ? undefined : this.pending[rank].get(m.id);
     if (m.kind === 'error' && !p) {
       this.fail(new Error(`data-parallel worker ${rank}: ${m.message}`));
       return;
@@ -119,7 +121,7 @@ export class Pool {
     if (!p) {
       return;
     }
-    this.pending[rank]!.delete(m.id!);
+    this.pending[rank].delete(m.id!);
     if (m.kind === 'reply') {
       p.resolve(m.result);
     } else {

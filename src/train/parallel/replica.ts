@@ -79,7 +79,7 @@ export class Replica {
       const [ids, targets] = windows(tokens, rows, context);
       return tf.variableGrads(() => this.model.loss(ids, targets), [...vars.values()]);
     });
-    const loss = value.dataSync()[0]!;
+    const loss = value.dataSync()[0];
     value.dispose();
     return { loss, grads: gradsByPath(vars, grads) };
   }
@@ -92,7 +92,7 @@ export class Replica {
       if (g) {
         const data = g.dataSync() as Float32Array;
         for (let i = 0; i < data.length; i++) {
-          out[off + i] = data[i]! * weight;
+          out[off + i] = data[i] * weight;
         }
       } else {
         out.fill(0, off, off + v.size);
@@ -126,7 +126,7 @@ export class Replica {
   evalLoss(tokens: Int32Array, rows: number, context: number): number {
     return tf.tidy(() => {
       const [ids, targets] = windows(tokens, rows, context);
-      return this.model.loss(ids, targets).dataSync()[0]!;
+      return this.model.loss(ids, targets).dataSync()[0];
     });
   }
 
@@ -142,7 +142,7 @@ export class Replica {
   importState(s: TrainState): void {
     const vars = this.model.store.vars;
     for (const [path, v] of vars) {
-      const p = s.params[path];
+      const p = s.params[path] as Float32Array | undefined;
       if (!p || p.length !== v.size) {
         throw new Error(
           `data-parallel importState: parameter ${path} ` +
@@ -154,7 +154,7 @@ export class Replica {
     this.opt.importState(s.optim);
     for (const [path, v] of vars) {
       tf.tidy(() => {
-        v.assign(tf.tensor(s.params[path]!, v.shape, 'float32'));
+        v.assign(tf.tensor(s.params[path], v.shape, 'float32'));
       });
     }
   }

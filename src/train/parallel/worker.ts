@@ -35,7 +35,7 @@ function step(
   init: WorkerInit,
   r: Extract<Envelope, { op: 'step' }>,
 ): { loss: number; gradNorm: number } {
-  const mine = shared.slots[init.rank]!;
+  const mine = shared.slots[init.rank];
   let loss = 0;
   if (r.rows > 0) {
     const out = replica.lossAndGrads(r.tokens, r.rows, r.context);
@@ -45,18 +45,26 @@ function step(
     mine.fill(0);
   }
   barrier(shared.ctrl, init.workers);
-  const sum = Float32Array.from(shared.slots[0]!);
+  const sum = Float32Array.from(shared.slots[0]);
   for (let s = 1; s < shared.slots.length; s++) {
-    const slot = shared.slots[s]!;
+    const slot = shared.slots[s];
     for (let i = 0; i < sum.length; i++) {
-      sum[i]! += slot[i]!;
+      sum[i] += slot[i];
     }
   }
   return { loss, gradNorm: replica.applyFlat(sum, r.lr).gradNorm };
 }
 
-function attach(size: number, workers: number, grads: SharedArrayBuffer, ctrl: SharedArrayBuffer): Shared {
-  const slots = Array.from({ length: workers }, (_, i) => new Float32Array(grads, i * size * 4, size));
+function attach(
+  size: number,
+  workers: number,
+  grads: SharedArrayBuffer,
+  ctrl: SharedArrayBuffer,
+): Shared {
+  const slots = Array.from(
+    { length: workers },
+    (_, i) => new Float32Array(grads, i * size * 4, size),
+  );
   return { slots, ctrl: new Int32Array(ctrl) };
 }
 
