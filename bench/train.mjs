@@ -4,7 +4,7 @@
 //   tokens/s ours=<n> pytorch=<n> ratio=<ours/pytorch>
 // (ours = the best of our configurations, named on the line before).
 // Run after `npm run build && npm run compile-tests` (or `npm run bench:train`):
-//   node bench/train.mjs [--rungs 50k,250k,1M] [--seconds 8] [--batch N] [--workers 2]
+//   node bench/train.mjs [--rungs 50k,250k,1M] [--seconds 8] [--batch N] [--workers 2] [--python P]
 // Batches are random byte windows; the batch is the trainer's (1024 tokens a step on laptop
 // rungs) unless --batch says otherwise. Each configuration is timed in 1-second windows after
 // warm-up steps and the best window is its figure (other processes taking the cores for a
@@ -27,7 +27,7 @@ const SECONDS = Number(opt('seconds', '8'));
 const WORKERS = Number(opt('workers', '2'));
 const WARMUP = 3;
 const WINDOW_S = 1;
-const PYTHON = '/usr/bin/python3';
+const PYTHON = opt('python', '/usr/bin/python3');
 const FILE = 'templates/seeds/gpt2/block.ts';
 
 let mods;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths';
 import { initCommand } from './commands/init';
+import { ladderCommand } from './commands/ladder';
 import { rungsCommand } from './commands/rungs';
 import { trainCommand } from './commands/train';
 import { unitsCommand } from './commands/units';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   initCommand,
   verifyCommand,
   trainCommand,
+  ladderCommand,
   unitsCommand,
   rungsCommand,
 ];

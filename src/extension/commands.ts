@@ -69,7 +69,8 @@ function verifyOptions(onProgress: (m: string) => void): VerifyOptions {
     timeoutMs: cfg.get<number>('verify.timeoutSeconds', 120) * 1000,
     memoryMb: cfg.get<number>('verify.memoryMb', 2048),
     onProgress,
-    ...(backend === 'auto' ? {} : { backend }),
+    // the verifier's sandbox runs wasm or cpu only (no native addons): tensorflow* verify on wasm
+    ...(backend === 'wasm' || backend === 'cpu' ? { backend } : {}),
   };
 }
 

@@ -113,6 +113,17 @@ export const RUNGS: readonly Rung[] = [
   },
 ];
 
+/** Tokens in one optimiser step: laptop rungs fit two CPU cores, paper rungs a GPU. */
+export const TOKENS_PER_STEP: Readonly<Record<Rung['kind'], number>> = {
+  laptop: 1024,
+  paper: 16_384,
+};
+
+/** The default training batch (sequences a step) at a rung, for a given context. */
+export function defaultBatch(rung: Rung, context: number = rung.context): number {
+  return Math.max(1, Math.round(TOKENS_PER_STEP[rung.kind] / context));
+}
+
 /** The smallest rung: the default for `verify`. */
 export const SMALLEST_RUNG: Rung = RUNGS[0];
 

@@ -1,7 +1,7 @@
 // The resolved configuration of a training run: the rung, the trainer's settings (batch, cadences),
 // the optimiser and the step count, checked before anything runs. It is saved in every checkpoint
 // and report; a resumed run must match the checkpoint's on every key that shapes the curve.
-import { resolveRung, RungError, type Rung } from '../ladder/rungs';
+import { defaultBatch, resolveRung, RungError, type Rung } from '../ladder/rungs';
 import { defaultOptim, type OptimConfig } from './optim';
 import type { TrainJob, TrainKey } from './protocol';
 
@@ -19,7 +19,6 @@ export const TRAIN_KEYS: readonly TrainKey[] = [
 ];
 
 /** Tokens a step on laptop rungs (CPU) and on paper rungs (GPU). */
-const TOKENS_PER_STEP = { laptop: 1024, paper: 16_384 };
 /** Evaluations and checkpoints a run makes (at least), and progress messages at most. */
 const EVALS = 10;
 const CHECKPOINTS = 20;
@@ -112,7 +111,7 @@ export function resolveConfig(r: ResolveInput): RunConfig {
   const rung = jobRung(r.job);
   const o = trainOverrides(r.job);
   const context = rung.context;
-  const batch = o.batch ?? Math.max(1, Math.round(TOKENS_PER_STEP[rung.kind] / context));
+  const batch = o.batch ?? defaultBatch(rung, context);
   const budget = rung.tokensPerParam * rung.referenceParams;
   const steps = r.job.steps ?? Math.max(1, Math.ceil(budget / (batch * context)));
   const base = defaultOptim(rung);

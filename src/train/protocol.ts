@@ -29,6 +29,16 @@ export interface TrainJob {
   readonly probes?: boolean;
   /** Checked overrides of the trainer's own settings (see src/train/config.ts TRAIN_KEYS). */
   readonly train?: Readonly<Partial<Record<TrainKey, number>>>;
+  /** The GPT seed's speed at this rung, when the parent knows it (report.json's `speed`). */
+  readonly gptSpeed?: GptSpeed;
+}
+
+/** What the parent knows of the GPT seed's speed at the job's rung (the child reads no other run). */
+export interface GptSpeed {
+  /** A completed GPT seed run at this rung in the same workspace: its tokens/s and backend. */
+  readonly run?: { readonly tokensPerSec: number; readonly backend: string };
+  /** The verifier's cached GPT forward + backward CPU ms at this rung, by backend name. */
+  readonly baselineMs?: Readonly<Record<string, number>>;
 }
 
 /** The trainer settings a job may override: batch size, peak learning rate, cadences in steps. */

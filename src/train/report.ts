@@ -10,6 +10,21 @@ import type { RunStatus } from './protocol';
 
 export type { ProbeScore };
 
+/** The design's throughput against the GPT seed's at the same rung. */
+export interface SpeedVsGpt {
+  /** The design's tokens/s over the GPT seed's: 1 as fast, 0.25 four times slower. */
+  readonly relativeToGpt: number;
+  /**
+   * 'gpt-run': a completed GPT seed run in the same workspace on the same backend (tokens/s of
+   * training); 'verifier-baseline': the verifier's cached forward + backward time of the GPT seed
+   * against the same measurement of this design, taken after training.
+   */
+  readonly source: 'gpt-run' | 'verifier-baseline';
+  readonly gptTokensPerSec?: number;
+  /** More than 3x slower than the GPT seed (the Genesys speed gate). */
+  readonly slow: boolean;
+}
+
 /** [step, loss] */
 export type CurvePoint = readonly [number, number];
 
@@ -47,6 +62,10 @@ export interface RunReport {
     readonly unigramLoss?: number;
   };
   readonly probes: readonly ProbeScore[];
+  /** Why the probes did not all run (a failure or a stop); the scores finished are in `probes`. */
+  readonly probeError?: string;
+  /** Throughput against the GPT seed at the same rung, when known. */
+  readonly speed?: SpeedVsGpt;
   /** ISO 8601. */
   readonly startedAt: string;
   readonly finishedAt: string;

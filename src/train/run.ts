@@ -9,7 +9,9 @@ import { tokenizerFor } from '../data/tokenizer';
 import { resolveHParams } from '../gab/runtime';
 import { LanguageModel } from '../model/lm';
 import { packageRoot } from '../paths';
+import { speedVsGpt } from '../ladder/speed';
 import { runProbes } from '../probes';
+import { measureStep } from '../verify/dynamic/measure';
 import { CheckpointError, loadLatestCheckpoint } from './checkpoint';
 import {
   checkJob,
@@ -22,9 +24,21 @@ import {
 import { checkpoint, sendEval, trainLoop, type LoopEnd, type Session } from './loop';
 import { AdamW } from './optim';
 import type { Done, TrainJob, TrainerMessage } from './protocol';
-import { codeHash, downsample, writeReport, type ProbeScore, type RunReport } from './report';
+import {
+  codeHash,
+  downsample,
+  writeReport,
+  type ProbeScore,
+  type RunReport,
+  type SpeedVsGpt,
+} from './report';
 import { freshState, restore, type CheckpointMeta, type RunState } from './state';
-import { verifyForTraining } from './verify';
+import { checkTrainingShape, verifyForTraining } from './verify';
+
+/** The probes' width on laptop rungs: their tasks and step counts are sized for it. */
+const LAPTOP_PROBE_D = 48;
+/** How often a stop request is turned into an abort of the probes, in ms. */
+const STOP_POLL_MS = 100;
 
 export interface TrainerIo {
   readonly send: (m: TrainerMessage) => void;
@@ -107,6 +121,8 @@ async function prepare(job: TrainJob, io: TrainerIo): Promise<Prepared> {
     seed: job.seed,
     hp: job.hp ?? {},
   }).build(cfg.context);
+  // the verifier checked its own shapes; check this one too, on the model that will train
+  checkTrainingShape(job.blockPath, (x) => model.stack(x), { ...cfg, d: rung.d }, job.seed);
   const session: Session = {
     model,
     opt: new AdamW(model.store.vars, cfg.optim),
@@ -134,12 +150,13 @@ function version(): string {
   }
 }
 
-function report(
-  job: TrainJob,
-  p: Prepared,
-  end: LoopEnd,
-  probes: readonly ProbeScore[],
-): RunReport {
+/** The probes' outcome: the scores finished, and why they stopped short (if they did). */
+interface Probed {
+  readonly scores: readonly ProbeScore[];
+  readonly error?: string;
+}
+
+function report(job: TrainJob, p: Prepared, end: LoopEnd, probed: Probed): RunReport {
   const { cfg } = p.session;
   const st = p.state;
   const valLoss = st.val[st.val.length - 1]?.[1] ?? NaN;
@@ -156,7 +173,9 @@ function report(
     steps: st.step,
     tokens: st.tokens,
     wallMs: st.elapsedMs,
-    tokensPerSec: end.tokensPerSec,
+    // a run resumed at its end trains no step: keep the throughput of the steps it did train
+    tokensPerSec:
+      end.tokensPerSec > 0 ? end.tokensPerSec : (st.tokens / Math.max(1, st.elapsedMs)) * 1000,
     curves: { trainLoss: downsample(st.train), valLoss: downsample(st.val) },
     final: {
       trainLoss: end.lastLoss,
@@ -164,7 +183,8 @@ function report(
       ...(cfg.vocab === 'bytes' ? { bitsPerByte: valLoss / Math.LN2 } : {}),
       unigramLoss: p.session.data.unigramLoss(),
     },
-    probes,
+    probes: probed.scores,
+    ...(probed.error !== undefined ? { probeError: probed.error } : {}),
     startedAt: st.startedAt,
     finishedAt: new Date().toISOString(),
     versions: { blocksmith: version(), ...p.backend.versions },
@@ -189,36 +209,23 @@ export async function runTraining(job: TrainJob, io: TrainerIo): Promise<Done> {
     ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}),
   });
   let end = await trainLoop(s, state);
-  const probes: ProbeScore[] = [];
+  let probed: Probed = { scores: [] };
   if (end.status === 'completed') {
     sendEval(s, state);
     checkpoint(s, state);
     if (job.probes === true && !io.stopRequested()) {
-      const onResult = (r: ProbeScore): void => {
-        io.send({
-          type: 'probe',
-          name: r.name,
-          accuracy: r.accuracy,
-          detail: { ...r.detail, chance: r.chance, lr: r.lr, steps: r.steps },
-        });
-      };
-      probes.push(
-        ...(await runProbes(s.model.block, {
-          d: s.cfg.rung.d,
-          seed: job.seed,
-          hp: s.cfg.hp,
-          onResult,
-        })),
-      );
+      probed = await probes(s, job, io);
     }
   }
   if (end.status === 'completed' && Number.isNaN(end.lastLoss)) {
     end = { ...end, lastLoss: state.train[state.train.length - 1]?.[1] ?? NaN };
   }
-  const r = report(job, p, end, probes);
-  const path = writeReport(job.runDir, r);
+  let r = report(job, p, end, probed);
   s.model.dispose();
   s.opt.dispose();
+  const speed = end.status === 'completed' ? await speedOf(job, p, r.tokensPerSec) : undefined;
+  r = speed ? { ...r, speed } : r;
+  const path = writeReport(job.runDir, r);
   const step = end.status === 'diverged' ? state.step + 1 : state.step;
   return {
     type: 'done',
@@ -229,7 +236,67 @@ export async function runTraining(job: TrainJob, io: TrainerIo): Promise<Done> {
       ...r.final,
       tokensPerSec: r.tokensPerSec,
       wallMs: r.wallMs,
+      ...(speed ? { relativeToGpt: speed.relativeToGpt, slow: speed.slow } : {}),
+      ...(probed.error !== undefined ? { probeError: probed.error } : {}),
       ...(end.reason ? { reason: end.reason } : {}),
     },
   };
+}
+
+/**
+ * Trains and scores the probes after a completed run: at width 48 on laptop rungs (the probes are
+ * sized for it), the rung's width elsewhere. A stop request (SIGTERM) aborts them within about a
+ * second; a probe that fails lands in the report instead of failing the run.
+ */
+async function probes(s: Session, job: TrainJob, io: TrainerIo): Promise<Probed> {
+  const scores: ProbeScore[] = [];
+  const abort = new AbortController();
+  const poll = setInterval(() => {
+    if (io.stopRequested()) {
+      abort.abort();
+    }
+  }, STOP_POLL_MS);
+  const onResult = (r: ProbeScore): void => {
+    scores.push(r);
+    io.send({
+      type: 'probe',
+      name: r.name,
+      accuracy: r.accuracy,
+      detail: { ...r.detail, chance: r.chance, lr: r.lr, steps: r.steps },
+    });
+  };
+  try {
+    const rung = s.cfg.rung;
+    await runProbes(s.model.block, {
+      d: rung.kind === 'laptop' ? LAPTOP_PROBE_D : rung.d,
+      seed: job.seed,
+      hp: s.cfg.hp,
+      onResult,
+      signal: abort.signal,
+    });
+    return abort.signal.aborted
+      ? { scores, error: 'stopped before the probes finished' }
+      : { scores };
+  } catch (err) {
+    return { scores, error: `a probe failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    clearInterval(poll);
+  }
+}
+
+/** report.json's `speed`, when the parent passed what it knows of the GPT seed's (job.gptSpeed). */
+async function speedOf(
+  job: TrainJob,
+  p: Prepared,
+  tokensPerSec: number,
+): Promise<SpeedVsGpt | undefined> {
+  const { cfg } = p.session;
+  try {
+    return await speedVsGpt(job.gptSpeed, p.backend.name, tokensPerSec, async () => {
+      const block = p.session.model.block;
+      return (await measureStep(block, cfg.rung, cfg.nBlocks, job.seed)).ms;
+    });
+  } catch {
+    return undefined; // a figure for the leaderboard, never a reason to lose the run's report
+  }
 }

@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { BACKEND_CHOICES, isBackendChoice } from '../../backend';
 import { resolveRung, RungError, SMALLEST_RUNG } from '../../ladder/rungs';
 import type { TrainJob, TrainerMessage } from '../../train/protocol';
-import { designIdOf, runDirOf, spawnTrainer } from '../../train/spawn';
+import { gptSpeedFor } from '../../ladder/speed';
+import { codeHash } from '../../train/report';
+import { designIdOf, runDirOf, spawnTrainer, workspaceOf } from '../../train/spawn';
 import type { Command, Io, Parsed } from '../io';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, flag, str } from '../io';
 import { readBlockFile } from './files';
@@ -60,9 +62,12 @@ export function jobFromArgs(p: Parsed, io: Io): TrainJob {
   const dataPaths = (Array.isArray(data) ? (data as string[]) : []).map((d) => resolve(io.cwd, d));
   const steps = positiveInt(p, 'steps');
   const batch = positiveInt(p, 'batch');
+  const source = readFileSync(file.path, 'utf8');
+  // what is known of the GPT seed's speed here: the report flags a design far slower than it
+  const gptSpeed = gptSpeedFor(workspaceOf(file.path), resolveRung(rung), codeHash(source));
   return {
     blockPath: file.path,
-    source: readFileSync(file.path, 'utf8'),
+    source,
     design: designIdOf(file.path),
     rung,
     backend,
@@ -72,6 +77,7 @@ export function jobFromArgs(p: Parsed, io: Io): TrainJob {
     probes: flag(p, 'probes'),
     ...(steps !== undefined ? { steps } : {}),
     ...(batch !== undefined ? { train: { batch } } : {}),
+    ...(gptSpeed ? { gptSpeed } : {}),
   };
 }
 

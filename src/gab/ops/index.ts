@@ -16,8 +16,10 @@ import {
   splitHeads,
 } from './sequence';
 import * as sh from './shape';
+import { shareIdentityOnWasm } from './wasm-kernels';
 
 ensureGradients();
+shareIdentityOnWasm();
 
 export const ops: Ops = {
   add: el.add,

@@ -3,13 +3,11 @@
 // same kind of process, one after the other (never two models alive at once).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Block } from '../../gab/contract';
-import type { Rung } from '../../ladder/rungs';
+import { defaultBatch, type Rung } from '../../ladder/rungs';
 import { LanguageModel } from '../../model/lm';
 import type { PerfFigures } from './context';
 import { randomInput, VOCAB } from './context';
 
-/** Batch of the timed step X [B, L, D]. */
-export const PERF_BATCH = 4;
 /** Warm-up: at least this many steps and this long. */
 const WARMUP_STEPS = 2;
 const WARMUP_MS = 250;
@@ -51,7 +49,8 @@ export async function measureStep(
   seed: number,
 ): Promise<PerfFigures> {
   const model = new LanguageModel(block, { vocab: VOCAB, d: rung.d, nBlocks, seed });
-  const shape = [PERF_BATCH, rung.context, rung.d];
+  // Timed at the trainer's step shape: tiny batches would measure kernel launches, not the design.
+  const shape = [defaultBatch(rung), rung.context, rung.d];
   const x = randomInput(shape, seed + 5000);
   const r = randomInput(shape, seed + 5001);
   try {
