@@ -13,6 +13,8 @@ export interface Contender {
   readonly hash: string;
   readonly isGpt: boolean;
   readonly reference: boolean;
+  /** Where the reference trains (designs train in their own workspace's runs folder). */
+  readonly runDir?: string;
 }
 
 /** The first line of a message, shortened: a leaderboard cell, not a log. */

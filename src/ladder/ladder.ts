@@ -11,7 +11,14 @@ import { codeHash, type RunReport } from '../train/report';
 import { designIdOf, runDirOf, spawnTrainer, workspaceOf } from '../train/spawn';
 import { entryFromFailure, entryFromReport, type Contender } from './entries';
 import { finalRanking, scoreRung, type FinalPlace, type RungEntry, type RungResult } from './rank';
-import { findGptRun, gptSeedHash, gptSeedPath, gptSeedSource, readRunReport } from './reports';
+import {
+  findGptRun,
+  gptSeedHash,
+  gptSeedPath,
+  gptSeedSource,
+  plannedSteps,
+  readRunReport,
+} from './reports';
 import { gptSpeedFor } from './speed';
 
 export class LadderError extends Error {
@@ -82,23 +89,32 @@ export function contenders(blockPaths: readonly string[]): Contender[] {
   });
 }
 
-/** The GPT seed as the reference, in the workspace's runs folder under an id no design uses. */
-function referenceFor(designs: readonly Contender[], rung: string, ws: string): Contender {
-  const taken = new Set(designs.map((d) => d.id));
-  const clash = (id: string): boolean => {
-    const r = readRunReport(join(ws, '.blocksmith', 'runs', id, rung));
-    return taken.has(id) || (r !== undefined && r.codeHash !== gptSeedHash());
-  };
-  const id = ['gpt2', 'gpt2-seed', 'gpt2-reference'].find((i) => !clash(i)) ?? 'gpt2-reference';
+/**
+ * The GPT seed as the reference at `rung`, trained for `steps` (so its loss compares with the
+ * designs'): a completed run of that length anywhere in the workspace is reused; else it trains
+ * in a runs folder no design uses and no other GPT run of another length holds.
+ */
+function referenceFor(
+  designs: readonly Contender[],
+  rung: string,
+  ws: string,
+  steps: number,
+): Contender {
+  const base = { source: gptSeedSource(), hash: gptSeedHash(), isGpt: true, reference: true };
   const blockPath = gptSeedPath();
-  return {
-    id,
-    blockPath,
-    source: gptSeedSource(),
-    hash: gptSeedHash(),
-    isGpt: true,
-    reference: true,
+  const fits = (r: RunReport): boolean => r.codeHash === gptSeedHash() && plannedSteps(r) === steps;
+  const found = findGptRun(ws, rung, fits);
+  if (found) {
+    return { ...base, id: found.report.design, blockPath, runDir: found.runDir };
+  }
+  const taken = new Set(designs.map((d) => d.id));
+  const free = (id: string): boolean => {
+    const r = readRunReport(join(ws, '.blocksmith', 'runs', id, rung));
+    return !taken.has(id) && (r === undefined || fits(r));
   };
+  const ids = ['gpt2', 'gpt2-seed', `gpt2-${String(steps)}-steps`];
+  const id = ids.find(free) ?? `gpt2-${String(steps)}-steps`;
+  return { ...base, id, blockPath, runDir: join(ws, '.blocksmith', 'runs', id, rung) };
 }
 
 class Climb {
@@ -155,7 +171,7 @@ class Climb {
     this.refRun = undefined;
     const queue: Contender[] = designs.some((d) => d.isGpt)
       ? []
-      : [referenceFor(designs, rung.name, ws)];
+      : [referenceFor(designs, rung.name, ws, this.steps(rung) ?? defaultSteps(rung, this.o.seed))];
     queue.push(...designs);
     // a design that is the GPT seed trains first too: the others' speed is measured against it
     queue.sort((a, b) => Number(b.isGpt) - Number(a.isGpt));
@@ -172,11 +188,17 @@ class Climb {
     return entries;
   }
 
+  /** The steps asked of every run at `rung`; undefined: the trainer's default. */
+  private steps(rung: Rung): number | undefined {
+    const scale = this.o.stepsScale;
+    return scale === 1
+      ? undefined
+      : Math.max(1, Math.round(defaultSteps(rung, this.o.seed) * scale));
+  }
+
   private runDir(rung: Rung, who: Contender, ws: string): string {
     if (who.reference) {
-      return (
-        findGptRun(ws, rung.name)?.runDir ?? join(ws, '.blocksmith', 'runs', who.id, rung.name)
-      );
+      return who.runDir ?? join(ws, '.blocksmith', 'runs', who.id, rung.name);
     }
     return runDirOf(who.blockPath, rung.name);
   }
@@ -186,10 +208,7 @@ class Climb {
     const runDir = this.runDir(rung, who, ws);
     const old = readRunReport(runDir);
     const reportPath = join(runDir, 'report.json');
-    const steps =
-      this.o.stepsScale === 1
-        ? undefined
-        : Math.max(1, Math.round(defaultSteps(rung, this.o.seed) * this.o.stepsScale));
+    const steps = this.steps(rung);
     const sameCode = old?.codeHash === who.hash;
     const needProbes = this.o.probes && (old?.probes.length === 0 || old?.probeError !== undefined);
     if (old?.status === 'completed' && sameCode && !needProbes) {

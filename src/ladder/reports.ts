@@ -47,10 +47,16 @@ export function num(v: unknown): number | undefined {
   return typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
 }
 
-/** A completed run of the GPT seed at `rung` in the workspace's runs folder, if any. */
+/** The steps a run was set to train (a stopped run's report says how far it got in `steps`). */
+export function plannedSteps(r: RunReport): number {
+  return num(r.config?.['steps']) ?? r.steps;
+}
+
+/** A completed run of the GPT seed at `rung` in the workspace's runs folder that `accept`s. */
 export function findGptRun(
   workspace: string,
   rung: string,
+  accept: (r: RunReport) => boolean = () => true,
 ): { readonly runDir: string; readonly report: RunReport } | undefined {
   const runs = join(workspace, '.blocksmith', 'runs');
   let designs: string[];
@@ -62,7 +68,7 @@ export function findGptRun(
   for (const design of designs.sort()) {
     const runDir = join(runs, design, rung);
     const report = readRunReport(runDir);
-    if (report?.status === 'completed' && report.codeHash === gptSeedHash()) {
+    if (report?.status === 'completed' && report.codeHash === gptSeedHash() && accept(report)) {
       return { runDir, report };
     }
   }

@@ -157,6 +157,9 @@ export function checkTrainingShape(
   const y = tf.tidy(() => stack(x)); // [B, L, D]
   try {
     const tol = RTOL * maxAbs(y);
+    if (!Number.isFinite(tol)) {
+      return; // non-finite outputs (hyperparameters that overflow): the loop reports the divergence
+    }
     for (let round = 0; round < SPOT_ROUNDS; round++) {
       const splits = spotSplits(batch, context, round, seed);
       const change = tf.tidy(() => {
