@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { bmm } from './linalg';
+import { channelScores } from './scan-intra';
 import { additiveMask, check, requireRank, swapLast, t } from './util';
 
 export interface ScanOptions {
@@ -56,16 +57,12 @@ function intraScores(
   strict: boolean,
 ): tf.Tensor {
   const [m, c, dg] = g.shape as [number, number, number];
-  const dk = q.shape[2]!;
-  const mask = additiveMask(c, strict); // [C, C]: 0 or -1e9
   if (dg === 1) {
+    const mask = additiveMask(c, strict); // [C, C]: 0 or -1e9
     const diff = tf.sub(gq, tf.reshape(g, [m, 1, c])); // [M, C, C]
     return tf.mul(bmm(q, k, true), tf.exp(tf.add(diff, mask)));
   }
-  const diff = tf.sub(tf.reshape(gq, [m, c, 1, dk]), tf.reshape(g, [m, 1, c, dk])); // [M, C, C, Dk]
-  const decay = tf.exp(tf.add(diff, tf.reshape(mask, [1, c, c, 1])));
-  const qk = tf.mul(tf.reshape(q, [m, c, 1, dk]), tf.reshape(k, [m, 1, c, dk])); // [M, C, C, Dk]
-  return tf.sum(tf.mul(qk, decay), -1);
+  return channelScores(q, k, gq, g, strict);
 }
 
 /** States entering each chunk, [BH*N, Dk, Dv]: S_0 = 0, S_{n+1} = decay_n * S_n + kv_n. */
