@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Block, HParams, Tensor, Z } from '../gab/contract';
 import { ops } from '../gab/ops';
-import { embedLookup, meanCrossEntropy } from '../gab/ops/embedding';
+import { embedLookup, meanCrossEntropy, tiedHead } from '../gab/ops/embedding';
 import { ParamStore, resolveHParams, runBlock, type BlockConfig } from '../gab/runtime';
 
 export interface LMConfig {
@@ -73,8 +73,8 @@ export class LanguageModel {
       const h = this.stack(x); // [B, L, D]
       const w = this.store.get(FINAL_NORM, [this.lm.d], 'ones');
       const hn = ops.rmsNorm(asGab(h), asGab(w)); // [B, L, D]
-      // Tied head with an explicit transpose: a plain matmul is wasm's fast path.
-      return asTf(ops.linear(hn, asGab(tf.transpose(e)))); // [B, L, V]
+      // tied head: plain matmuls forward and backward (wasm's fast path)
+      return tiedHead(asTf(hn), e); // [B, L, V]
     });
   }
 

@@ -92,13 +92,16 @@ export function gradsByPath(
 
 /**
  * AdamW over the variables of `vars` (path -> variable; read at each step, so parameters declared
- * later are picked up). Moments live as tf tensors, one pair per path, created at a path's first
- * gradient. A parameter with no gradient in a step is left untouched (PyTorch skips it too).
+ * later are picked up). The update runs in plain JS on the host, one pass per parameter: reading
+ * a gradient and a parameter back and writing the parameter once costs less on wasm than the ~10
+ * kernels a parameter the tensor form launches. Moments live as Float32Arrays, one pair per path,
+ * created at a path's first gradient. A parameter with no gradient in a step is left untouched
+ * (PyTorch skips it too).
  */
 export class AdamW {
   private t = 0;
-  private readonly m = new Map<string, tf.Tensor>();
-  private readonly v = new Map<string, tf.Tensor>();
+  private readonly m = new Map<string, Float32Array>();
+  private readonly v = new Map<string, Float32Array>();
 
   constructor(
     private readonly vars: ReadonlyMap<string, tf.Variable>,
@@ -116,6 +119,15 @@ export class AdamW {
    * reports divergence) and is returned as it is.
    */
   apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number): { gradNorm: number } {
+    const host = new Map<string, Float32Array>();
+    for (const [path, g] of grads) {
+      host.set(path, g.dataSync() as Float32Array);
+    }
+    return this.applyHost(host, lr);
+  }
+
+  /** apply() with gradients already on the host (e.g. averaged over data-parallel workers). */
+  applyHost(grads: ReadonlyMap<string, Float32Array>, lr: number): { gradNorm: number } {
     const pairs = this.pair(grads);
     const gradNorm = globalNorm(pairs.map(([, , g]) => g));
     if (!Number.isFinite(gradNorm)) {
@@ -133,17 +145,17 @@ export class AdamW {
     return { gradNorm };
   }
 
-  private pair(grads: ReadonlyMap<string, tf.Tensor>): [string, tf.Variable, tf.Tensor][] {
-    const out: [string, tf.Variable, tf.Tensor][] = [];
+  private pair(grads: ReadonlyMap<string, Float32Array>): [string, tf.Variable, Float32Array][] {
+    const out: [string, tf.Variable, Float32Array][] = [];
     for (const [path, variable] of this.vars) {
       const g = grads.get(path) ?? grads.get(variable.name);
       if (!g) {
         continue;
       }
-      if (g.size !== variable.size) {
+      if (g.length !== variable.size) {
         throw new OptimError(
-          `AdamW: the gradient of ${path} has shape [${g.shape.join(', ')}], the parameter ` +
-            `[${variable.shape.join(', ')}]: pass the gradients of these very variables`,
+          `AdamW: the gradient of ${path} holds ${g.length} values, the parameter ` +
+            `[${variable.shape.join(', ')}] ${variable.size}: pass the gradients of these very variables`,
         );
       }
       out.push([path, variable, g]);
@@ -151,38 +163,48 @@ export class AdamW {
     return out;
   }
 
+  /** PyTorch's AdamW step for one parameter, in float64 arithmetic, stored as float32. */
   private update(
     path: string,
     variable: tf.Variable,
-    grad: tf.Tensor,
+    g: Float32Array,
     k: { lr: number; scale: number; bc1: number; bc2: number },
   ): void {
     const { beta1, beta2, eps, weightDecay } = this.cfg;
-    const decay = variable.rank > 1 ? k.lr * weightDecay : 0;
-    const [m1, v1] = tf.tidy(() => {
-      const g = k.scale === 1 ? grad : tf.mul(grad, k.scale);
-      const m0 = this.m.get(path) ?? tf.zerosLike(variable);
-      const v0 = this.v.get(path) ?? tf.zerosLike(variable);
-      const m = tf.add(tf.mul(m0, beta1), tf.mul(g, 1 - beta1)); // same shape as the parameter
-      const v = tf.add(tf.mul(v0, beta2), tf.mul(tf.square(g), 1 - beta2));
-      const p0 = decay > 0 ? tf.mul(variable, 1 - decay) : variable;
-      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(k.bc2)), eps);
-      variable.assign(tf.sub(p0, tf.mul(tf.div(m, denom), k.lr / k.bc1)));
-      // kept: apply() may run inside a caller's tidy, whose end would free them
-      return [tf.keep(m), tf.keep(v)];
+    const keep = 1 - (variable.rank > 1 ? k.lr * weightDecay : 0);
+    const m = this.moment(this.m, path, g.length);
+    const v = this.moment(this.v, path, g.length);
+    const p = Float32Array.from(variable.dataSync() as Float32Array);
+    const sbc2 = Math.sqrt(k.bc2);
+    const step = k.lr / k.bc1;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i] * k.scale;
+      const mi = beta1 * m[i] + (1 - beta1) * gi;
+      const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i] * keep - (step * mi) / (Math.sqrt(vi) / sbc2 + eps);
+    }
+    tf.tidy(() => {
+      variable.assign(tf.tensor(p, variable.shape, 'float32'));
     });
-    this.m.get(path)?.dispose();
-    this.v.get(path)?.dispose();
-    this.m.set(path, m1);
-    this.v.set(path, v1);
+  }
+
+  private moment(src: Map<string, Float32Array>, path: string, n: number): Float32Array {
+    let x = src.get(path);
+    if (!x) {
+      x = new Float32Array(n);
+      src.set(path, x);
+    }
+    return x;
   }
 
   /** A copy of the state on the host (for checkpoints). */
   exportState(): AdamWState {
-    const read = (src: Map<string, tf.Tensor>): Record<string, Float32Array> => {
+    const read = (src: Map<string, Float32Array>): Record<string, Float32Array> => {
       const out: Record<string, Float32Array> = {};
       for (const [path, x] of src) {
-        out[path] = Float32Array.from(x.dataSync());
+        out[path] = Float32Array.from(x);
       }
       return out;
     };
@@ -194,60 +216,46 @@ export class AdamW {
     if (!Number.isInteger(s.t) || s.t < 0) {
       throw new OptimError(`AdamW.importState: step count ${String(s.t)} is not an integer >= 0`);
     }
-    const m = this.tensors(s.m, 'm');
-    const v = this.tensors(s.v, 'v');
+    const m = this.arrays(s.m, 'm');
+    const v = this.arrays(s.v, 'v');
     this.dispose();
     this.t = s.t;
-    for (const [path, x] of m) {
-      this.m.set(path, x);
-    }
-    for (const [path, x] of v) {
-      this.v.set(path, x);
-    }
+    m.forEach((x, path) => this.m.set(path, x));
+    v.forEach((x, path) => this.v.set(path, x));
   }
 
-  private tensors(rec: Record<string, Float32Array>, which: string): Map<string, tf.Tensor> {
-    const out = new Map<string, tf.Tensor>();
-    try {
-      for (const [path, values] of Object.entries(rec)) {
-        const variable = this.vars.get(path);
-        if (!variable || variable.size !== values.length) {
-          throw new OptimError(
-            `AdamW.importState: moment ${which} of '${path}' ` +
-              (variable
-                ? `holds ${values.length} values, the parameter ${variable.size}`
-                : 'names no parameter of this model') +
-              ': the checkpoint belongs to another model or config',
-          );
-        }
-        out.set(path, tf.keep(tf.tensor(values, variable.shape, 'float32')));
+  private arrays(rec: Record<string, Float32Array>, which: string): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    for (const [path, values] of Object.entries(rec)) {
+      const variable = this.vars.get(path);
+      if (!variable || variable.size !== values.length) {
+        throw new OptimError(
+          `AdamW.importState: moment ${which} of '${path}' ` +
+            (variable
+              ? `holds ${values.length} values, the parameter ${variable.size}`
+              : 'names no parameter of this model') +
+            ': the checkpoint belongs to another model or config',
+        );
       }
-    } catch (err) {
-      out.forEach((x) => {
-        x.dispose();
-      });
-      throw err;
+      out.set(path, Float32Array.from(values));
     }
     return out;
   }
 
   /** Frees the moments (the step count stays). */
   dispose(): void {
-    for (const x of [...this.m.values(), ...this.v.values()]) {
-      x.dispose();
-    }
     this.m.clear();
     this.v.clear();
   }
 }
 
-/** sqrt(sum of squares) over all gradients, read back once. */
-function globalNorm(grads: readonly tf.Tensor[]): number {
-  if (grads.length === 0) {
-    return 0;
+/** sqrt(sum of squares) over all gradients, accumulated in float64. */
+function globalNorm(grads: readonly Float32Array[]): number {
+  let sq = 0;
+  for (const g of grads) {
+    for (let i = 0; i < g.length; i++) {
+      sq += g[i] * g[i];
+    }
   }
-  return tf.tidy(() => {
-    const sq = grads.map((g) => tf.sum(tf.square(g))); // scalars
-    return tf.sqrt(sq.length === 1 ? sq[0] : tf.addN(sq)).dataSync()[0];
-  });
+  return Math.sqrt(sq);
 }

@@ -36,6 +36,28 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
 }
 
 /**
+ * The tied output head: h [..., D] @ e^T for e [V, D], to logits [..., V]. The forward multiplies
+ * by an explicit e^T (plain matmul, wasm's fast path); in the backward dh = dY @ e is plain and
+ * dE = dY^T @ h needs one transpose (the linear op's generic gradient needed three).
+ */
+export function tiedHead(h: tf.Tensor, e: tf.Tensor): tf.Tensor {
+  const [v, d] = e.shape as [number, number];
+  const lead = h.shape.slice(0, -1);
+  const g = tf.customGrad(((h2: tf.Tensor, table: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([h2, table]);
+    return {
+      value: tf.matMul(h2, tf.transpose(table)), // [N, V]
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sh, se] = saved as [tf.Tensor, tf.Tensor];
+        // dE = dY^T h: XNNPACK packs the right operand on every call, h [N, D] is the smaller
+        return [tf.matMul(dy, se), tf.matMul(tf.transpose(dy), sh)]; // [N, D], [V, D]
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0]);
+  return tf.reshape(g(tf.reshape(h, [-1, d]), e), [...lead, v]);
+}
+
+/**
  * Mean over positions of -log softmax(logits)[target], for logits [..., V] and targets [...]
  * (int32). Gradient: (softmax(logits) - oneHot(targets)) * dy / N.
  */

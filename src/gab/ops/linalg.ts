@@ -26,7 +26,8 @@ export const plainMatMul = custom2((a, b, save) => {
     value: tf.matMul(a, b),
     gradFunc: (dy, saved) => {
       const [sa, sb] = saved as [tf.Tensor, tf.Tensor];
-      // dB as (dY^T A)^T: measured 10-30% faster on wasm than A^T dY at these sizes
+      // dB as (dY^T A)^T: XNNPACK packs the right operand on every call, so packing A [m, k]
+      // beats packing dY [m, n] when n > k (A^T dY measured 1.3-1.7x slower at 250k's shapes)
       return [tf.matMul(dy, swapLast(sb)), swapLast(tf.matMul(swapLast(dy), sa))];
     },
   };
