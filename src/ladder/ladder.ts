@@ -36,6 +36,8 @@ export interface LadderOptions {
   readonly backend: string;
   readonly seed: number;
   readonly dataPaths: readonly string[];
+  /** Data-parallel workers of each run (default: the trainer's, 2 on two cores or more). */
+  readonly workers?: number;
 }
 
 /** What the ladder reports as it goes (the CLI prints it); all optional. */
@@ -231,6 +233,7 @@ class Climb {
       runDir,
       dataPaths: this.o.dataPaths,
       probes: this.o.probes,
+      ...(this.o.workers !== undefined ? { workers: this.o.workers } : {}),
       ...(resumeDone ? { steps: old.steps } : steps !== undefined ? { steps } : {}),
       ...(resumeDone && typeof batch === 'number' ? { train: { batch } } : {}),
     };

@@ -4,6 +4,7 @@
 import { defaultBatch, resolveRung, RungError, type Rung } from '../ladder/rungs';
 import { defaultOptim, type OptimConfig } from './optim';
 import type { TrainJob, TrainKey } from './protocol';
+import { badWorkers } from './workers';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -43,6 +44,12 @@ export interface RunConfig {
   readonly checkpointEvery: number;
   readonly logEvery: number;
   readonly data: Readonly<Record<string, unknown>>;
+  /**
+   * Data-parallel worker threads (1: in the trainer's thread). Not a curve key: the workers sum
+   * the same gradient in another order, so a run may resume on another count (within float
+   * tolerance, test/train/workers.test.ts); checkpoints of older runs lack it (read as 1).
+   */
+  readonly workers: number;
 }
 
 /** The job's rung, or a ConfigError naming the rungs there are. */
@@ -92,6 +99,10 @@ export function checkJob(job: TrainJob): void {
   if (typeof job.runDir !== 'string' || !job.runDir.startsWith('/')) {
     throw new ConfigError(`runDir must be an absolute path, got ${JSON.stringify(job.runDir)}`);
   }
+  const bad = job.workers === undefined ? undefined : badWorkers(job.workers);
+  if (bad !== undefined) {
+    throw new ConfigError(bad);
+  }
   jobRung(job);
   trainOverrides(job);
 }
@@ -104,6 +115,8 @@ export interface ResolveInput {
   readonly hp: Readonly<Record<string, unknown>>;
   readonly vocabSize: number;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The workers that will run (workersFor the job and the backend that started; default 1). */
+  readonly workers?: number;
 }
 
 /** The whole run config: the rung's token budget sets the steps unless the job gives them. */
@@ -133,6 +146,7 @@ export function resolveConfig(r: ResolveInput): RunConfig {
     checkpointEvery: o.checkpointEvery ?? Math.max(1, Math.ceil(steps / CHECKPOINTS)),
     logEvery: o.logEvery ?? Math.max(1, Math.ceil(steps / PROGRESS_LINES)),
     data: r.data,
+    workers: r.workers ?? 1,
   };
 }
 

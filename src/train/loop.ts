@@ -2,13 +2,12 @@
 // cadences, divergence detection, and a stop request (SIGTERM) honoured between steps with a
 // checkpoint. Deterministic: batch `step` is a pure function of (seed, step), so a run resumed
 // from a checkpoint replays exactly the steps the uninterrupted run would have taken.
-import * as tf from '@tensorflow/tfjs-core';
-import type { LanguageModel } from '../model/lm';
 import { saveCheckpoint } from './checkpoint';
 import type { RunConfig } from './config';
-import { gradsByPath, lrAt, type AdamW } from './optim';
+import type { Engine } from './engine';
+import { lrAt } from './optim';
 import type { TrainerMessage } from './protocol';
-import { snapshot, type RunState } from './state';
+import { snapshot, type RunState, type Shapes } from './state';
 
 /** Loss above this (or NaN, or infinite) is divergence, as in Genesys. */
 export const DIVERGED_LOSS = 1e4;
@@ -26,8 +25,10 @@ export interface TrainData {
 }
 
 export interface Session {
-  readonly model: LanguageModel;
-  readonly opt: AdamW;
+  /** Computes the steps: in this thread or on worker threads. */
+  readonly engine: Engine;
+  /** Parameter shapes by path (for checkpoints). */
+  readonly shapes: Shapes;
   readonly data: TrainData;
   readonly cfg: RunConfig;
   /** Fixed validation windows [batch, context + 1]. */
@@ -47,51 +48,8 @@ export interface LoopEnd {
   readonly lastLoss: number;
 }
 
-/** ids [B, L] and targets [B, L] of windows [B, L + 1] (row-major). */
-function split(window: Int32Array, b: number, l: number): { ids: tf.Tensor; targets: tf.Tensor } {
-  const w = tf.tensor2d(window, [b, l + 1], 'int32');
-  return { ids: tf.slice(w, [0, 0], [b, l]), targets: tf.slice(w, [0, 1], [b, l]) };
-}
-
-/** One optimiser step on `window`; returns the loss before the step and the gradient norm. */
-export function trainStep(
-  model: LanguageModel,
-  opt: AdamW,
-  window: Int32Array,
-  cfg: Pick<RunConfig, 'batch' | 'context'>,
-  lr: number,
-): { loss: number; gradNorm: number } {
-  const vars = model.store.vars;
-  const { value, grads } = tf.tidy(() => {
-    const { ids, targets } = split(window, cfg.batch, cfg.context);
-    return tf.variableGrads(() => model.loss(ids, targets), [...vars.values()]);
-  });
-  try {
-    const loss = value.dataSync()[0];
-    const { gradNorm } = Number.isFinite(loss)
-      ? opt.apply(gradsByPath(vars, grads), lr)
-      : { gradNorm: NaN };
-    return { loss, gradNorm };
-  } finally {
-    value.dispose();
-    tf.dispose(grads);
-  }
-}
-
-/** Mean loss over the validation windows (nats/token). */
-export function evalLoss(model: LanguageModel, val: readonly Int32Array[], cfg: RunConfig): number {
-  let sum = 0;
-  for (const window of val) {
-    sum += tf.tidy(() => {
-      const { ids, targets } = split(window, cfg.batch, cfg.context);
-      return model.loss(ids, targets).dataSync()[0];
-    });
-  }
-  return sum / Math.max(1, val.length);
-}
-
-export function sendEval(s: Session, state: RunState): number {
-  const valLoss = evalLoss(s.model, s.val, s.cfg);
+export async function sendEval(s: Session, state: RunState): Promise<number> {
+  const valLoss = await s.engine.evalLoss(s.val);
   state.val.push([state.step, valLoss]);
   s.send({
     type: 'eval',
@@ -103,8 +61,9 @@ export function sendEval(s: Session, state: RunState): number {
   return valLoss;
 }
 
-export function checkpoint(s: Session, state: RunState): void {
-  const path = saveCheckpoint(s.checkpointDir, snapshot(s.model, s.opt, s.cfg, state, s.backend));
+export async function checkpoint(s: Session, state: RunState): Promise<void> {
+  const train = await s.engine.exportState();
+  const path = saveCheckpoint(s.checkpointDir, snapshot(train, s.shapes, s.cfg, state, s.backend));
   s.send({ type: 'checkpoint', step: state.step, path });
 }
 
@@ -145,7 +104,7 @@ export async function trainLoop(s: Session, state: RunState): Promise<LoopEnd> {
   while (state.step < cfg.steps) {
     const lr = lrAt(state.step, cfg.steps, cfg.optim);
     const window = s.data.trainBatch(state.step, cfg.batch, cfg.context);
-    const { loss, gradNorm } = trainStep(s.model, s.opt, window, cfg, lr);
+    const { loss, gradNorm } = await s.engine.step(window, lr);
     const bad = divergence(loss, gradNorm);
     if (bad !== undefined) {
       return done('diverged', `${bad} at step ${state.step + 1} (lr ${lr.toPrecision(3)})`);
@@ -175,17 +134,17 @@ export async function trainLoop(s: Session, state: RunState): Promise<LoopEnd> {
       });
     }
     if (state.step % cfg.evalEvery === 0 && state.step < cfg.steps) {
-      sendEval(s, state);
+      await sendEval(s, state);
     }
     const due =
       state.step % cfg.checkpointEvery === 0 || performance.now() - lastSave > CHECKPOINT_MS;
     if (due && state.step < cfg.steps) {
-      checkpoint(s, state);
+      await checkpoint(s, state);
       lastSave = performance.now();
     }
-    await nextTick(); // lets a SIGTERM handler run between steps
+    await nextTick(); // lets a SIGTERM handler run between steps (a step on workers yields too)
     if (s.stopRequested() && state.step < cfg.steps) {
-      checkpoint(s, state);
+      await checkpoint(s, state);
       return done('stopped');
     }
   }

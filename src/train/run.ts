@@ -21,8 +21,8 @@ import {
   resolveConfig,
   type RunConfig,
 } from './config';
+import { startEngine } from './engine';
 import { checkpoint, sendEval, trainLoop, type LoopEnd, type Session } from './loop';
-import { AdamW } from './optim';
 import type { Done, TrainJob, TrainerMessage } from './protocol';
 import {
   codeHash,
@@ -32,8 +32,9 @@ import {
   type RunReport,
   type SpeedVsGpt,
 } from './report';
-import { freshState, restore, type CheckpointMeta, type RunState } from './state';
+import { freshState, restore, shapesOf, type CheckpointMeta, type RunState } from './state';
 import { checkTrainingShape, verifyForTraining } from './verify';
+import { workersFor } from './workers';
 
 /** The probes' width on laptop rungs: their tasks and step counts are sized for it. */
 const LAPTOP_PROBE_D = 48;
@@ -47,6 +48,8 @@ export interface TrainerIo {
 
 interface Prepared {
   readonly session: Session;
+  /** The trainer's model: trained by the in-process engine, the workers' template otherwise. */
+  readonly model: LanguageModel;
   readonly state: RunState;
   readonly backend: ChosenBackend;
   readonly warnings: readonly string[];
@@ -69,7 +72,7 @@ function hpOf(job: TrainJob, block: Parameters<typeof resolveHParams>[0]): Recor
 }
 
 /** Loads the newest sound checkpoint into the session, if any; checks it is this run's. */
-function resume(s: Session, warnings: string[]): RunState {
+async function resume(s: Session, warnings: string[]): Promise<RunState> {
   const loaded = loadLatestCheckpoint<CheckpointMeta>(s.checkpointDir);
   warnings.push(...loaded.skipped.map((w) => `skipped a checkpoint: ${w}`));
   const ck = loaded.checkpoint;
@@ -88,7 +91,17 @@ function resume(s: Session, warnings: string[]): RunState {
       `resumed a run started on '${ck.meta.backend}' on '${s.backend}': the curve may drift slightly`,
     );
   }
-  return restore(ck, s.model, s.opt, loaded.path);
+  // another worker count sums the same gradients in another order: allowed, like another backend
+  const savedWorkers = (ck.meta.config as Partial<RunConfig>).workers ?? 1;
+  if (savedWorkers !== s.cfg.workers) {
+    warnings.push(
+      `resumed a run trained on ${savedWorkers} worker(s) on ${s.cfg.workers}: the curve may ` +
+        'drift within float tolerance',
+    );
+  }
+  const { state, train } = restore(ck, s.shapes, loaded.path);
+  await s.engine.importState(train);
+  return state;
 }
 
 async function prepare(job: TrainJob, io: TrainerIo): Promise<Prepared> {
@@ -113,6 +126,7 @@ async function prepare(job: TrainJob, io: TrainerIo): Promise<Prepared> {
     hp,
     vocabSize: tokenizer.vocabSize,
     data: data.describe(),
+    workers: workersFor(job.workers, backend.name),
   });
   const model = new LanguageModel(verified.block, {
     vocab: tokenizer.vocabSize,
@@ -123,9 +137,25 @@ async function prepare(job: TrainJob, io: TrainerIo): Promise<Prepared> {
   }).build(cfg.context);
   // the verifier checked its own shapes; check this one too, on the model that will train
   checkTrainingShape(job.blockPath, (x) => model.stack(x), { ...cfg, d: rung.d }, job.seed);
-  const session: Session = {
+  const engine = await startEngine({
     model,
-    opt: new AdamW(model.store.vars, cfg.optim),
+    replica: {
+      source: job.source,
+      fileName: job.blockPath,
+      d: rung.d,
+      nBlocks: cfg.nBlocks,
+      hp: job.hp ?? {},
+      vocab: tokenizer.vocabSize,
+      seed: job.seed,
+      backend: backend.name,
+      optim: cfg.optim,
+    },
+    workers: cfg.workers,
+    shape: cfg,
+  });
+  const session: Session = {
+    engine,
+    shapes: shapesOf(model),
     data,
     cfg,
     val: data.valBatches(cfg.evalBatches, cfg.batch, cfg.context),
@@ -135,8 +165,13 @@ async function prepare(job: TrainJob, io: TrainerIo): Promise<Prepared> {
     stopRequested: io.stopRequested,
   };
   const warnings = [...verified.warnings];
-  const state = resume(session, warnings);
-  return { session, state, backend, warnings };
+  try {
+    const state = await resume(session, warnings);
+    return { session, model, state, backend, warnings };
+  } catch (err) {
+    await engine.dispose(); // no worker thread outlives a failed start
+    throw err;
+  }
 }
 
 function version(): string {
@@ -168,7 +203,7 @@ function report(job: TrainJob, p: Prepared, end: LoopEnd, probed: Probed): RunRe
     hp: cfg.hp,
     seed: cfg.seed,
     backend: p.backend.name,
-    workers: 1,
+    workers: p.session.engine.workers,
     status: end.status,
     steps: st.step,
     tokens: st.tokens,
@@ -202,27 +237,31 @@ export async function runTraining(job: TrainJob, io: TrainerIo): Promise<Done> {
     device: p.backend.device,
     versions: p.backend.versions,
     pid: process.pid,
-    workers: 1,
+    workers: s.engine.workers,
     totalSteps: s.cfg.steps,
     resumedFrom: state.step,
     config: { ...s.cfg, backendsPassedOver: p.backend.skipped },
     ...(p.warnings.length > 0 ? { warnings: p.warnings } : {}),
   });
-  let end = await trainLoop(s, state);
-  let probed: Probed = { scores: [] };
-  if (end.status === 'completed') {
-    sendEval(s, state);
-    checkpoint(s, state);
-    if (job.probes === true && !io.stopRequested()) {
-      probed = await probes(s, job, io);
+  let end: LoopEnd;
+  try {
+    end = await trainLoop(s, state);
+    if (end.status === 'completed') {
+      await sendEval(s, state);
+      await checkpoint(s, state);
     }
+  } finally {
+    await s.engine.dispose(); // the workers end here: stopped, completed, diverged or failed
+  }
+  let probed: Probed = { scores: [] };
+  if (end.status === 'completed' && job.probes === true && !io.stopRequested()) {
+    probed = await probes(p, job, io);
   }
   if (end.status === 'completed' && Number.isNaN(end.lastLoss)) {
     end = { ...end, lastLoss: state.train[state.train.length - 1]?.[1] ?? NaN };
   }
   let r = report(job, p, end, probed);
-  s.model.dispose();
-  s.opt.dispose();
+  p.model.dispose();
   const speed = end.status === 'completed' ? await speedOf(job, p, r.tokensPerSec) : undefined;
   r = speed ? { ...r, speed } : r;
   const path = writeReport(job.runDir, r);
@@ -248,7 +287,8 @@ export async function runTraining(job: TrainJob, io: TrainerIo): Promise<Done> {
  * sized for it), the rung's width elsewhere. A stop request (SIGTERM) aborts them within about a
  * second; a probe that fails lands in the report instead of failing the run.
  */
-async function probes(s: Session, job: TrainJob, io: TrainerIo): Promise<Probed> {
+async function probes(p: Prepared, job: TrainJob, io: TrainerIo): Promise<Probed> {
+  const s = p.session;
   const scores: ProbeScore[] = [];
   const abort = new AbortController();
   const poll = setInterval(() => {
@@ -267,7 +307,7 @@ async function probes(s: Session, job: TrainJob, io: TrainerIo): Promise<Probed>
   };
   try {
     const rung = s.cfg.rung;
-    await runProbes(s.model.block, {
+    await runProbes(p.model.block, {
       d: rung.kind === 'laptop' ? LAPTOP_PROBE_D : rung.d,
       seed: job.seed,
       hp: s.cfg.hp,
@@ -293,7 +333,7 @@ async function speedOf(
   const { cfg } = p.session;
   try {
     return await speedVsGpt(job.gptSpeed, p.backend.name, tokensPerSec, async () => {
-      const block = p.session.model.block;
+      const block = p.model.block;
       return (await measureStep(block, cfg.rung, cfg.nBlocks, job.seed)).ms;
     });
   } catch {

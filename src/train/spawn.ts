@@ -1,12 +1,13 @@
 // The parent side of training: where a run lives, and spawning `node dist/trainer.js` under Node's
 // permission model (read the package, the data files and the run folder; write only the run
-// folder; no child processes, no workers), sending the TrainJob, streaming TrainerMessages.
+// folder; no child processes; worker threads only for a data-parallel job), sending the TrainJob, streaming TrainerMessages.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { packageRoot } from '../paths';
 import { permissionFlag, readableRoots } from '../sandbox/spawn';
 import { parseTrainerMessage, type Done, type TrainJob, type TrainerMessage } from './protocol';
+import { workersFor } from './workers';
 
 /** The bundled trainer (built by `npm run build`). */
 export function trainerPath(): string {
@@ -64,6 +65,11 @@ export function trainerArgs(job: TrainJob, memoryMb: number): string[] {
   }
   // `dir/*` grants the folder and all below it (adding plain `dir` as well aborts Node 20)
   args.push(`--allow-fs-write=${runDir}${sep}*`);
+  // data-parallel workers inherit these flags (execArgv) and so the same permissions; the worker
+  // checks that it did before it loads a block (src/train/parallel/protections.ts)
+  if (workersFor(job.workers, job.backend) > 1) {
+    args.push('--allow-worker');
+  }
   // libtensorflow is a native addon: allow addons only when the job may load one
   if (
     job.backend !== 'wasm' &&

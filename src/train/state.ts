@@ -1,11 +1,11 @@
-// A run's resumable state and its round trip through a checkpoint: the parameters, AdamW's
-// moments and step count, the step and token counters, the wall time so far and the curves.
+// A run's resumable state and its round trip through a checkpoint: the parameters and AdamW's
+// moments and step count (an engine's exportState, whatever its number of workers), the step and
+// token counters, the wall time so far and the curves.
 // The data cursor is the step itself: TokenDataset.trainBatch is a pure function of (seed, step).
-import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel } from '../model/lm';
 import { CheckpointError, type CheckpointData, type SavedTensor } from './checkpoint';
 import type { RunConfig } from './config';
-import type { AdamW } from './optim';
+import type { TrainState } from './engine';
 import type { CurvePoint } from './report';
 
 export interface RunState {
@@ -44,19 +44,27 @@ const PARAM = 'param/';
 const M = 'adam.m/';
 const V = 'adam.v/';
 
-/** The checkpoint of the model and optimiser at `state` (reads every tensor back once). */
+/** Parameter shapes by path: a checkpoint stores them, the engine's state holds flat arrays. */
+export type Shapes = ReadonlyMap<string, readonly number[]>;
+
+/** The shapes of a built model's parameters. */
+export function shapesOf(model: LanguageModel): Shapes {
+  return new Map([...model.store.vars].map(([path, v]) => [path, v.shape]));
+}
+
+/** The checkpoint of the engine's state `train` at `state`. */
 export function snapshot(
-  model: LanguageModel,
-  opt: AdamW,
+  train: TrainState,
+  shapes: Shapes,
   config: RunConfig,
   state: RunState,
   backend: string,
 ): CheckpointData<CheckpointMeta> {
   const tensors = new Map<string, SavedTensor>();
-  for (const [path, v] of model.store.vars) {
-    tensors.set(PARAM + path, { shape: v.shape, data: Float32Array.from(v.dataSync()) });
+  for (const [path, shape] of shapes) {
+    tensors.set(PARAM + path, { shape, data: train.params[path] });
   }
-  const adam = opt.exportState();
+  const adam = train.optim;
   for (const [prefix, rec] of [
     [M, adam.m],
     [V, adam.v],
@@ -75,38 +83,38 @@ export function snapshot(
   return { step: state.step, meta, tensors };
 }
 
-/** Loads `ck` into `model` (built) and `opt`; returns the saved state. Throws CheckpointError. */
+/** The engine state and run state in `ck`, checked against the model's `shapes`. */
 export function restore(
   ck: CheckpointData<CheckpointMeta>,
-  model: LanguageModel,
-  opt: AdamW,
+  shapes: Shapes,
   where: string,
-): RunState {
+): { state: RunState; train: TrainState } {
   const saved = [...ck.tensors.keys()].filter((k) => k.startsWith(PARAM));
-  if (saved.length !== model.store.vars.size) {
+  if (saved.length !== shapes.size) {
     throw new CheckpointError(
-      `${where} holds ${saved.length} parameters, the model ${model.store.vars.size}: it belongs to another model`,
+      `${where} holds ${saved.length} parameters, the model ${shapes.size}: it belongs to another model`,
     );
   }
-  for (const [path, v] of model.store.vars) {
+  const params: Record<string, Float32Array> = {};
+  for (const [path, shape] of shapes) {
     const t = ck.tensors.get(PARAM + path);
-    if (!t || t.data.length !== v.size) {
+    if (!t || t.data.length !== shape.reduce((a, b) => a * b, 1)) {
       throw new CheckpointError(`${where}: parameter ${path} is missing or has another shape`);
     }
-    tf.tidy(() => {
-      v.assign(tf.tensor(t.data, v.shape, 'float32'));
-    });
+    params[path] = t.data;
   }
   const m: Record<string, Float32Array> = {};
-  const vv: Record<string, Float32Array> = {};
+  const v: Record<string, Float32Array> = {};
   for (const [name, t] of ck.tensors) {
     if (name.startsWith(M)) {
       m[name.slice(M.length)] = t.data;
     } else if (name.startsWith(V)) {
-      vv[name.slice(V.length)] = t.data;
+      v[name.slice(V.length)] = t.data;
     }
   }
-  opt.importState({ t: ck.meta.adamStep, m, v: vv });
   const s = ck.meta.state;
-  return { ...s, train: [...s.train], val: [...s.val] };
+  return {
+    state: { ...s, train: [...s.train], val: [...s.val] },
+    train: { params, optim: { t: ck.meta.adamStep, m, v } },
+  };
 }

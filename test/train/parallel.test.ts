@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { seedsDir } from '../../src/paths';
 import { DataParallel, shares, type DataParallelOptions } from '../../src/train/parallel';
 import { defaultOptim } from '../../src/train/optim';
+import { missingProtections, protections } from '../../src/train/parallel/protections';
 
 const FILE = join(seedsDir(), 'gpt2', 'block.ts');
 const BATCH = 6;
@@ -86,4 +87,36 @@ void test('a bad batch is a clear error, from one replica and from workers', asy
   } finally {
     await two.dispose();
   }
+});
+
+const READS_BLOCK = `
+import { unit, block, ops, type Ctx } from 'blocksmith/gab';
+export const hparams = {};
+const Peek = unit({
+  name: 'Peek',
+  children: [],
+  forward(c: Ctx<typeof hparams>, x, z) {
+    x.dataSync();
+    return [ops.linear(x, c.param('w', [c.d, c.d])), z];
+  },
+});
+export default block({ name: 'peek', hparams, root: Peek });
+`;
+
+void test('workers run block code under the host-read guard and check their protections', async () => {
+  // the replica builds its model in the worker: the guarded forward throws there
+  await assert.rejects(
+    DataParallel.create({ ...options(2), source: READS_BLOCK, fileName: '/virtual/peek.ts' }),
+    /worker 0 failed to start: block code read tensor values on the host/,
+  );
+  const all = { permission: true, noCodegen: true };
+  assert.equal(missingProtections(all, all), undefined);
+  assert.match(
+    missingProtections(all, { permission: false, noCodegen: true }) ?? '',
+    /without Node's permission model while the trainer has it/,
+  );
+  assert.equal(
+    missingProtections({ permission: false, noCodegen: false }, protections()),
+    undefined,
+  );
 });

@@ -1,6 +1,9 @@
 // The bar: each seed trains at the smallest rung (a few hundred steps, the real trainer child on
 // the shipped corpus) and its validation loss falls well below the data's unigram baseline.
-// Deterministic (seeded data and parameters on one backend), so the margins hold run to run.
+// Deterministic (seeded data and parameters on one backend, in the trainer's thread), so the
+// margins hold run to run. One worker: on the unigram plateau the step where a seed escapes it
+// hangs on the last bits of the gradient, and two workers sum it in another order (rwkv6 then
+// escapes some 20 steps later and ends above the bar at 160 steps).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTrainer, seedJob } from './helpers';
@@ -14,6 +17,7 @@ void test('each seed at the smallest rung trains well below the unigram baseline
   for (const [seed, steps] of Object.entries(STEPS)) {
     const job = seedJob(seed, {
       steps,
+      workers: 1,
       train: { batch: 8, lr: 6e-3, evalEvery: 10_000, evalBatches: 4, checkpointEvery: 10_000 },
     });
     const ran = await runTrainer(job);

@@ -1,6 +1,7 @@
 // The trainer child end to end (dist/trainer.js under the permission model): errors before any
 // training, SIGTERM writes a checkpoint and stops, SIGKILL then resume follows the uninterrupted
-// run, and a blow-up ends with status 'diverged' and the step.
+// run (in the trainer's thread and on two workers), and a blow-up ends with status 'diverged' and
+// the step. Jobs that name no worker count run on the default (2 on CI's two cores).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -70,13 +71,14 @@ function finalParams(runDir: string): Map<string, Float32Array> {
   return out;
 }
 
-void test('SIGKILL after a checkpoint, then resume: the same curve as a run never stopped', async () => {
+/** Trains a whole run and a run killed after a checkpoint then resumed, on `workers`; compares. */
+async function killAndResume(workers: number): Promise<void> {
   const steps = 24;
-  const whole = seedJob('gpt2', { steps, train: SMALL });
+  const whole = seedJob('gpt2', { steps, workers, train: SMALL });
   const a = await runTrainer(whole);
   assert.equal(a.outcome.done?.status, 'completed');
 
-  const cut = seedJob('gpt2', { steps, train: SMALL });
+  const cut = seedJob('gpt2', { steps, workers, train: SMALL });
   let killedAfter = 0;
   const b1 = await runTrainer(cut, (m, h) => {
     if (m.type === 'checkpoint' && m.step >= 8) {
@@ -92,6 +94,7 @@ void test('SIGKILL after a checkpoint, then resume: the same curve as a run neve
   const b2 = await runTrainer(cut);
   const hello = ofType(b2, 'hello').at(0);
   assert.ok(hello && hello.resumedFrom >= killedAfter && hello.resumedFrom < steps);
+  assert.equal(hello.workers, workers);
   assert.equal(ofType(b2, 'progress')[0]?.step, hello.resumedFrom + 1);
   assert.equal(b2.outcome.done?.status, 'completed');
   const sa = a.outcome.done.summary as { valLoss: number; trainLoss: number };
@@ -107,6 +110,14 @@ void test('SIGKILL after a checkpoint, then resume: the same curve as a run neve
     assert.ok(worst < 1e-5, `${name} differs by ${worst}`);
   }
   assert.equal(readdirSync(join(cut.runDir, 'checkpoints')).length, 2, 'the last two are kept');
+}
+
+void test('SIGKILL after a checkpoint, then resume: the same curve as a run never stopped', async () => {
+  await killAndResume(1);
+});
+
+void test('SIGKILL and resume with two data-parallel workers: the same curve as theirs unstopped', async () => {
+  await killAndResume(2);
 });
 
 const GAIN_BLOCK = `

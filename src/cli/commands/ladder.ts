@@ -5,6 +5,7 @@
 // completed the first rung, 2 usage or internal error.
 import { resolve } from 'node:path';
 import { BACKEND_CHOICES, isBackendChoice } from '../../backend';
+import { workersArg } from './train';
 import { formatRanking, formatRung } from '../../ladder/format';
 import { LadderError, startLadder, type LadderOptions } from '../../ladder/ladder';
 import { RUNGS, resolveRung, RungError, type Rung } from '../../ladder/rungs';
@@ -62,6 +63,7 @@ export function ladderFromArgs(p: Parsed, io: Io): LadderOptions {
     throw new UsageError('ladder: --seed must be an integer >= 0');
   }
   const data = p.values['data'];
+  const workers = workersArg(p, 'ladder');
   return {
     blockPaths,
     rungs: rungsOf(str(p, 'rungs')),
@@ -70,6 +72,7 @@ export function ladderFromArgs(p: Parsed, io: Io): LadderOptions {
     backend,
     seed,
     dataPaths: (Array.isArray(data) ? (data as string[]) : []).map((d) => resolve(io.cwd, d)),
+    ...(workers !== undefined ? { workers } : {}),
   };
 }
 
@@ -99,6 +102,7 @@ Options:
   --backend B       ${BACKEND_CHOICES.join(', ')} (default auto, or $BLOCKSMITH_BACKEND)
   --data FILE       a .txt or .jsonl corpus file (repeatable; default: the shipped corpus)
   --seed N          seed of initialisation and data order (default 0)
+  --workers N       data-parallel worker threads of each run (default 2 on two cores or more)
   --json            print one JSON object at the end: { rungs, ranking, stopped, warnings }
   -h, --help        show this help`,
   options: {
@@ -108,6 +112,7 @@ Options:
     backend: { type: 'string' },
     data: { type: 'string', multiple: true },
     seed: { type: 'string' },
+    workers: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(p, io) {

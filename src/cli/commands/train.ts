@@ -8,6 +8,7 @@ import { resolveRung, RungError, SMALLEST_RUNG } from '../../ladder/rungs';
 import type { TrainJob, TrainerMessage } from '../../train/protocol';
 import { gptSpeedFor } from '../../ladder/speed';
 import { codeHash } from '../../train/report';
+import { badWorkers } from '../../train/workers';
 import { designIdOf, runDirOf, spawnTrainer, workspaceOf } from '../../train/spawn';
 import type { Command, Io, Parsed } from '../io';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, flag, str } from '../io';
@@ -24,6 +25,19 @@ function positiveInt(p: Parsed, name: string): number | undefined {
     throw new UsageError(`train: --${name} must be a positive integer, got '${v}'`);
   }
   return n;
+}
+
+/** --workers N, checked (undefined: the trainer's default). */
+export function workersArg(p: Parsed, command: string): number | undefined {
+  const v = str(p, 'workers');
+  if (v === undefined) {
+    return undefined;
+  }
+  const bad = badWorkers(Number(v));
+  if (bad !== undefined) {
+    throw new UsageError(`${command}: --${bad.replace('workers', 'workers N')}`);
+  }
+  return Number(v);
 }
 
 function rungName(p: Parsed): string {
@@ -62,6 +76,7 @@ export function jobFromArgs(p: Parsed, io: Io): TrainJob {
   const dataPaths = (Array.isArray(data) ? (data as string[]) : []).map((d) => resolve(io.cwd, d));
   const steps = positiveInt(p, 'steps');
   const batch = positiveInt(p, 'batch');
+  const workers = workersArg(p, 'train');
   const source = readFileSync(file.path, 'utf8');
   // what is known of the GPT seed's speed here: the report flags a design far slower than it
   const gptSpeed = gptSpeedFor(workspaceOf(file.path), resolveRung(rung), codeHash(source));
@@ -77,6 +92,7 @@ export function jobFromArgs(p: Parsed, io: Io): TrainJob {
     probes: flag(p, 'probes'),
     ...(steps !== undefined ? { steps } : {}),
     ...(batch !== undefined ? { train: { batch } } : {}),
+    ...(workers !== undefined ? { workers } : {}),
     ...(gptSpeed ? { gptSpeed } : {}),
   };
 }
@@ -102,7 +118,8 @@ function humanView(io: Io): (m: TrainerMessage) => void {
     switch (m.type) {
       case 'hello':
         line(
-          `training on ${m.backend} (${m.device}), ${m.totalSteps} steps` +
+          `training on ${m.backend} (${m.device}, ${m.workers} worker${m.workers === 1 ? '' : 's'}), ` +
+            `${m.totalSteps} steps` +
             (m.resumedFrom > 0 ? `, resumed from step ${m.resumedFrom}` : ''),
         );
         (m.warnings ?? []).forEach((w) => {
@@ -173,6 +190,8 @@ Options:
   --data FILE       a .txt or .jsonl corpus file (repeatable; default: the shipped corpus)
   --seed N          seed of initialisation and data order (default 0)
   --batch N         sequences a step (default: 1024 tokens a step on laptop rungs)
+  --workers N       data-parallel worker threads, each taking a share of the batch (default 2
+                    on two cores or more with wasm or cpu, else 1)
   --probes          train and score the probes (MQAR, induction, selective copying) after
   --json            one JSON object a line: every trainer message (progress has step, loss,
                     tokensPerSec)
@@ -184,6 +203,7 @@ Options:
     data: { type: 'string', multiple: true },
     seed: { type: 'string' },
     batch: { type: 'string' },
+    workers: { type: 'string' },
     probes: { type: 'boolean' },
     json: { type: 'boolean' },
   },

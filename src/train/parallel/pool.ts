@@ -13,6 +13,7 @@ import {
   type WorkerInit,
   type WorkerMessage,
 } from './protocol';
+import { protections } from './protections';
 import type { ReplicaOptions } from './replica';
 
 interface Pending {
@@ -60,10 +61,15 @@ export class Pool {
   /** Starts `count` workers, each building its replica; resolves when all are ready. */
   static async start(count: number, opts: ReplicaOptions): Promise<Pool> {
     const script = workerScript();
+    const guard = protections();
     const workers = Array.from(
       { length: count },
       (_, rank) =>
-        new Worker(script, { workerData: { rank, workers: count, opts } satisfies WorkerInit }),
+        new Worker(script, {
+          workerData: { rank, workers: count, opts, protections: guard } satisfies WorkerInit,
+          // no execArgv: the default inherits the trainer's flags, permission model included
+          // (passing process.execArgv is refused: it holds V8 flags a worker may not set)
+        }),
     );
     try {
       const ready = await Promise.all(workers.map((w, rank) => readyOf(w, rank)));

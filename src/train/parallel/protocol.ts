@@ -2,6 +2,7 @@
 // reply, matched by id. Gradients do not travel in messages: each worker writes its weighted
 // flat gradient into its slot of a SharedArrayBuffer, meets the others at an Atomics barrier and
 // reads the sum of all slots.
+import type { Protections } from './protections';
 import type { ReplicaOptions, TrainState } from './replica';
 
 /** Int32 cells of the control buffer. */
@@ -20,6 +21,8 @@ export interface WorkerInit {
   readonly rank: number;
   readonly workers: number;
   readonly opts: ReplicaOptions;
+  /** The main thread's protections: the worker refuses to start without each of them. */
+  readonly protections?: Protections;
 }
 
 export type Request =

@@ -113,13 +113,13 @@ export class Replica {
 
   /** One AdamW step with a flat gradient (declaration order). */
   applyFlat(flat: Float32Array, lr: number): { gradNorm: number } {
-    const grads = new Map<string, tf.Tensor>();
+    const grads = new Map<string, Float32Array>();
     let off = 0;
     for (const [path, v] of this.model.store.vars) {
-      grads.set(path, tf.tensor(flat.subarray(off, off + v.size), v.shape, 'float32'));
+      grads.set(path, flat.subarray(off, off + v.size));
       off += v.size;
     }
-    return this.applyGrads(grads, lr);
+    return this.opt.applyHost(grads, lr); // AdamW runs on the host: no upload of the gradient
   }
 
   /** Mean loss over `rows` windows, no gradient. */

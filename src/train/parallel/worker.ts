@@ -1,10 +1,13 @@
 // Entry of a data-parallel worker thread (bundled to dist/train-worker.js). It builds its replica
-// from workerData, says 'ready', then answers DataParallel's requests one at a time. A step: the
+// from workerData (after checking it runs under the trainer's protections and installing the
+// host-read guard), says 'ready', then answers DataParallel's requests one at a time. A step: the
 // gradient of this worker's share of the batch goes into its slot of the shared buffer, a barrier
 // waits for every worker, and each sums all slots in rank order (so every worker gets the same
 // bits) and applies the same AdamW step.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CTRL, type Envelope, type WorkerInit, type WorkerMessage } from './protocol';
+import { installHostReadGuard } from '../../sandbox/guard';
+import { missingProtections, protections } from './protections';
 import { Replica } from './replica';
 
 interface Shared {
@@ -79,6 +82,12 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   let replica: Replica;
   try {
+    const missing = init.protections && missingProtections(init.protections, protections());
+    if (missing !== undefined) {
+      throw new Error(missing);
+    }
+    // block code runs here too: tensor reads inside its forward throw, as in the trainer's thread
+    installHostReadGuard();
     replica = await Replica.create(init.opts);
   } catch (err) {
     post({ kind: 'error', id: null, message: err instanceof Error ? err.message : String(err) });
