@@ -1,0 +1,11 @@
+// The offline designer and its unit-variant library.
+export {
+  offlineDesigner,
+  type OfflineDesigner,
+  type OfflineDesignerOptions,
+  type ParentDesign,
+  type Proposal,
+} from './designer';
+export { scratch, type LibraryUnit, type ScratchOptions } from './scratch';
+export { unitRoles, blockParts, type UnitRole } from './roles';
+export { VARIANTS, TRANSFORMS, variantsFor, type Role, type Variant } from './variants';
