@@ -33,7 +33,9 @@ function makeJob(
   const seedSource = readFileSync(seedPath, 'utf8');
   const key = baselineKey(opts.rung, opts.backend, seedSource);
   const baseline = readBaseline(key);
-  return { job: baseline ? { ...base, baseline } : { ...base, baselineSource: seedSource }, key };
+  // The GPT seed's source always travels: with a cached baseline the child still re-measures it
+  // beside a design that looks slow, so a figure cached at a quieter moment cannot fail a design.
+  return { job: { ...base, baselineSource: seedSource, ...(baseline ? { baseline } : {}) }, key };
 }
 
 /** The results a child's ending adds to those it sent. */

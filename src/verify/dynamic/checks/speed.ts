@@ -20,9 +20,11 @@ export const ERROR_RATIO = 3;
 export const WARNING_RATIO = 1.5;
 
 async function baselineOf(ctx: CheckContext): Promise<BaselineFigures | undefined> {
-  if (ctx.job.baseline) {
-    return ctx.job.baseline;
-  }
+  return ctx.job.baseline ?? measureBaseline(ctx);
+}
+
+/** Measures the GPT seed in this child and sends the figures back for the parent to cache. */
+async function measureBaseline(ctx: CheckContext): Promise<BaselineFigures | undefined> {
   if (ctx.job.baselineSource === undefined) {
     return undefined;
   }
@@ -60,8 +62,15 @@ export const speed: DynamicCheck = {
     // An uncached baseline is measured first, right after the cheap checks: the point of a
     // child's life where every later design is measured against the cached figure (the first
     // model measured in a process runs measurably slower than later ones).
-    const baseline = await baselineOf(ctx);
-    const design = await measureStep(loaded(ctx), ctx.rung, ctx.nBlocks, ctx.job.seed);
+    let baseline = await baselineOf(ctx);
+    let design = await measureStep(loaded(ctx), ctx.rung, ctx.nBlocks, ctx.job.seed);
+    if (ctx.job.baseline && baseline && design.ms / baseline.ms > WARNING_RATIO) {
+      // Past a gate against a cached figure: the machine's load may have changed since it was
+      // measured. Judge on both measured again now, side by side, and refresh the cache.
+      baseline = (await measureBaseline(ctx)) ?? baseline;
+      const again = await measureStep(loaded(ctx), ctx.rung, ctx.nBlocks, ctx.job.seed);
+      design = again.ms < design.ms ? again : design;
+    }
     ctx.perf = baseline ? { design, baseline } : { design };
     if (!baseline) {
       return [
