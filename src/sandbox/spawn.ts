@@ -2,6 +2,7 @@
 // with a heap limit, sends the Job on stdin, reads RunnerMessages from stdout, and keeps a
 // watchdog on wall time and resident memory. It never throws for what the child does: every
 // ending is described in the returned SandboxOutcome.
+import { wireChild } from './child-io';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
@@ -119,8 +120,6 @@ export function runSandbox(
     const messages: RunnerMessage[] = [];
     let lastCheck: string | undefined;
     let killedFor: 'timeout' | 'memory' | undefined;
-    let stderr = '';
-    let pending = '';
     let peakRssMb = 0;
 
     const kill = (why: 'timeout' | 'memory'): void => {
@@ -151,29 +150,10 @@ export function runSandbox(
       }
       onMessage?.(msg);
     };
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      lines.forEach(take);
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL);
-    });
-    // The child may die before reading its job: a broken pipe is reported through 'close'.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(JSON.stringify(job));
-
-    child.on('error', (err) => {
-      stderr = `${stderr}\nspawn failed: ${err.message}`.slice(-STDERR_TAIL);
-    });
+    const io = wireChild(child, job, take, STDERR_TAIL);
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
       clearInterval(poll);
-      if (pending !== '') {
-        take(pending);
-      }
       const done = messages.some((m) => m.type === 'done');
       resolve({
         end: killedFor ?? (done ? 'done' : 'crash'),
@@ -181,7 +161,7 @@ export function runSandbox(
         lastCheck,
         exitCode,
         signal,
-        stderrTail: stderr,
+        stderrTail: io.stderrTail(),
         peakRssMb,
         wallMs: performance.now() - started,
       });

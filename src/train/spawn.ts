@@ -1,6 +1,7 @@
 // The parent side of training: where a run lives, and spawning `node dist/trainer.js` under Node's
 // permission model (read the package, the data files and the run folder; write only the run
 // folder; no child processes; worker threads only for a data-parallel job), sending the TrainJob, streaming TrainerMessages.
+import { wireChild } from '../sandbox/child-io';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -120,8 +121,6 @@ export function spawnTrainer(
   });
   let done: Done | undefined;
   let error: TrainOutcome['error'];
-  let stderr = '';
-  let pending = '';
   const take = (line: string): void => {
     const m = parseTrainerMessage(line);
     if (m) {
@@ -133,27 +132,10 @@ export function spawnTrainer(
       onMessage(m);
     }
   };
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop() ?? '';
-    lines.forEach(take);
-  });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL);
-  });
-  child.stdin.on('error', () => undefined);
-  child.stdin.end(JSON.stringify(job));
+  const io = wireChild(child, job, take, STDERR_TAIL);
   const outcome = new Promise<TrainOutcome>((res) => {
-    child.on('error', (err) => {
-      stderr = `${stderr}\nspawn failed: ${err.message}`.slice(-STDERR_TAIL);
-    });
     child.on('close', (exitCode, signal) => {
-      if (pending !== '') {
-        take(pending);
-      }
-      res({ done, error, exitCode, signal, stderrTail: stderr });
+      res({ done, error, exitCode, signal, stderrTail: io.stderrTail() });
     });
   });
   return {
