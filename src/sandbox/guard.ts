@@ -3,23 +3,13 @@
 // host throws. The static check matches member names; this also stops the ways around a name
 // (aliases, destructuring, string conversion of a tensor through join, `+`, template literals).
 // The verifier's own reads happen outside block code and are untouched.
+import { TENSOR_READ_METHODS } from '../gab/host-reads';
 import * as tf from '@tensorflow/tfjs-core';
 import { GabError } from '../gab/errors';
 import { LanguageModel } from '../model/lm';
 
 /** Tensor methods that read values back (toString reads them to print). */
-export const READ_METHODS = [
-  'dataSync',
-  'data',
-  'array',
-  'arraySync',
-  'buffer',
-  'bufferSync',
-  'bytes',
-  'print',
-  'toString',
-  'dataToGPU',
-] as const;
+export const READ_METHODS = [...TENSOR_READ_METHODS, 'toString'] as const;
 
 let depth = 0;
 let installed = false;

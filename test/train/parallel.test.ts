@@ -107,7 +107,8 @@ void test('workers run block code under the host-read guard and check their prot
   // the replica builds its model in the worker: the guarded forward throws there
   await assert.rejects(
     DataParallel.create({ ...options(2), source: READS_BLOCK, fileName: '/virtual/peek.ts' }),
-    /worker 0 failed to start: block code read tensor values on the host/,
+    // either worker may report first: both build the model and both refuse it
+    /worker \d failed to start: block code read tensor values on the host/,
   );
   const all = { permission: true, noCodegen: true };
   assert.equal(missingProtections(all, all), undefined);

@@ -1,22 +1,13 @@
 // static/host-read: block code never reads tensor values on the host. Methods that download
 // values are matched by member name (so `(x as any).dataSync()` is caught); string conversions
 // are caught where the checker sees a Tensor (template literals, String(x), x.toString()).
+import { TENSOR_READ_METHODS } from '../../../gab/host-reads';
 import ts from 'typescript';
 import { walkValues, type Finding, type Rule, type RuleContext } from '../rule';
 import { CONTRACT_PATH } from '../service';
 
 /** tfjs Tensor methods that read values back from the backend. */
-const READ_MEMBERS: ReadonlySet<string> = new Set([
-  'dataSync',
-  'data',
-  'array',
-  'arraySync',
-  'buffer',
-  'bufferSync',
-  'print',
-  'dataToGPU',
-  'bytes',
-]);
+const READ_MEMBERS: ReadonlySet<string> = new Set(TENSOR_READ_METHODS);
 /** Conversions that read values when called on a tensor (fine on numbers and strings). */
 const CONVERSIONS: ReadonlySet<string> = new Set([
   'toString',
