@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths';
+import { evolveCommand } from './commands/evolve';
 import { initCommand } from './commands/init';
 import { ladderCommand } from './commands/ladder';
+import { reviewCommand } from './commands/review';
 import { rungsCommand } from './commands/rungs';
+import { statusCommand } from './commands/status';
 import { trainCommand } from './commands/train';
 import { unitsCommand } from './commands/units';
 import { verifyCommand } from './commands/verify';
@@ -19,6 +22,9 @@ export const COMMANDS: readonly Command[] = [
   ladderCommand,
   unitsCommand,
   rungsCommand,
+  evolveCommand,
+  reviewCommand,
+  statusCommand,
 ];
 
 function version(): string {
