@@ -24,15 +24,6 @@ import type { DesignFailure, DesignFailureStatus, LlmProposal, Review } from './
 import { Session } from './session';
 import { LlmError, type ChatMessage, type LLM, type LlmErrorKind } from './types';
 
-export type {
-  CallCost,
-  Costs,
-  DesignFailure,
-  DesignFailureStatus,
-  LlmProposal,
-  Review,
-} from './outcome';
-
 export interface LlmDesignerOptions {
   /** Coder attempts before 'broken-code' (default 3). */
   readonly maxCoderAttempts?: number;
