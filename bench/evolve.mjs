@@ -4,9 +4,11 @@
 // time. Run after `npm run build`:
 //   node bench/evolve.mjs [--steps-scale 1] [--max-designs 24] [--minutes 30] [--keep]
 // --steps-scale scales every rung's training steps (1: the rungs' real token budgets); --minutes
-// stops the loop (SIGINT: it checkpoints) when the time is up, and the figures say so.
+// stops the loop (SIGINT: it checkpoints) when the time is up, and the figures say so. Per rung it
+// prints where the time went: runs, seconds a run (training loop vs start-up and end) and when
+// the rung's first and last runs finished.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,6 +74,38 @@ console.log(
   `designs proposed: ${mine.length}, verified: ${verified.length}, invalid: ${mine.filter((d) => d.status === 'invalid').length}, refused: ${status.budget.refused}`,
 );
 console.log(`runs completed per rung: ${JSON.stringify(perRung)}`);
+// Where the time goes, per rung: a run's wall (the loop's record, spawn to report) against the
+// trainer's own training-loop wall (report.json wallMs); the rest is start-up (backend, data,
+// the trainer's verification, workers) and the end (final eval, report, speed).
+const times = {};
+for (const r of status.runs.filter((x) => x.status === 'completed' && x.finishedAt)) {
+  let trainMs = NaN;
+  try {
+    trainMs = JSON.parse(readFileSync(join(r.runDir, 'report.json'), 'utf8')).wallMs;
+  } catch {
+    // a report reused from an earlier run: no wall of this one
+  }
+  const t = (times[r.rung] ??= {
+    runs: 0,
+    wallS: 0,
+    trainS: 0,
+    firstDoneMin: Infinity,
+    lastDoneMin: 0,
+  });
+  const wall = (Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000;
+  const done = (Date.parse(r.finishedAt) - t0) / 60_000;
+  t.runs += 1;
+  t.wallS += wall;
+  t.trainS += trainMs / 1000;
+  t.firstDoneMin = Math.min(t.firstDoneMin, done);
+  t.lastDoneMin = Math.max(t.lastDoneMin, done);
+}
+for (const [rung, t] of Object.entries(times)) {
+  console.log(
+    `  ${rung}: ${t.runs} runs, ${(t.wallS / t.runs).toFixed(1)} s a run (training loop ${(t.trainS / t.runs).toFixed(1)} s, start-up and end ${((t.wallS - t.trainS) / t.runs).toFixed(1)} s), ` +
+      `first done at ${t.firstDoneMin.toFixed(1)} min, last at ${t.lastDoneMin.toFixed(1)} min`,
+  );
+}
 console.log(
   `wall time: ${(wallS / 60).toFixed(1)} min${wallS >= minutes * 60 ? ' (stopped at the limit)' : ''}`,
 );

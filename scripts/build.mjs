@@ -1,6 +1,7 @@
 // Bundles each entry point with esbuild: the extension (vscode external), the CLI, the sandboxed
-// runner and the trainer child. TensorFlow.js and TypeScript stay external: they load their own
-// files (wasm binaries, lib.d.ts) from node_modules at run time.
+// runner, the trainer child and the dashboard webview (a browser bundle, below). TensorFlow.js
+// and TypeScript stay external: they load their own files (wasm binaries, lib.d.ts) from
+// node_modules at run time.
 import { build } from 'esbuild';
 import { existsSync, copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,4 +46,28 @@ await build({
   format: 'cjs',
   logLevel: 'warning',
 });
+// The dashboard webview (webview/): a browser bundle with its CSS (uPlot's included), and the
+// codicon font beside it; the host's localResourceRoots point at dist/webview. Nothing loads from
+// the network inside a webview.
+mkdirSync('dist/webview', { recursive: true });
+await build({
+  entryPoints: [
+    { in: 'webview/src/main.ts', out: 'dashboard' },
+    { in: 'webview/dashboard.css', out: 'dashboard' },
+  ],
+  outdir: 'dist/webview',
+  bundle: true,
+  minify: true,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  sourcemap: true,
+  logLevel: watch ? 'info' : 'warning',
+});
+for (const f of ['codicon.css', 'codicon.ttf']) {
+  copyFileSync(
+    createRequire(import.meta.url).resolve(`@vscode/codicons/dist/${f}`),
+    `dist/webview/${f}`,
+  );
+}
 console.log('built dist/');

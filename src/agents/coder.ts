@@ -8,10 +8,13 @@ import { checkStatic } from '../verify/static';
 import { isOk, type CheckResult, type VerifyReport } from '../verify/types';
 import { extractCode } from './parse';
 
-/** The caller's dynamic verification (e.g. verifySource with the parent and the edited unit). */
+/**
+ * The caller's dynamic verification (e.g. verifySource with the parent and the edited unit; a
+ * scratch design has neither, so both are absent).
+ */
 export type VerifyFn = (
   source: string,
-  opts: { readonly parentSource: string; readonly editedUnit: string },
+  opts: { readonly parentSource?: string; readonly editedUnit?: string },
 ) => Promise<VerifyReport>;
 
 export type CodeFailure = 'no-code' | 'wrong-unit' | 'broken-code';
@@ -51,18 +54,42 @@ function failedErrors(checks: readonly CheckResult[]): string[] {
     .map(formatCheck);
 }
 
+function noCode(answer: string): CodeOutcome {
+  const what =
+    answer.trim() === '' ? 'the answer was empty' : 'the answer held no ```ts code block';
+  return {
+    ok: false,
+    status: 'no-code',
+    problem: what,
+    errors: [`${what}; write the code in one`],
+  };
+}
+
+/** A scratch design: the answer's code block is the whole file; it must pass the static checks. */
+export function buildWholeFile(answer: string): CodeOutcome {
+  const code = extractCode(answer);
+  if (code === undefined) {
+    return noCode(answer);
+  }
+  const source = `${code}\n`;
+  const checks = checkStatic(FILE, source, {});
+  if (!isOk(checks)) {
+    return {
+      ok: false,
+      status: 'broken-code',
+      problem: 'the static checks failed',
+      errors: failedErrors(checks),
+      checks,
+    };
+  }
+  return { ok: true, source, unitText: code, checks };
+}
+
 /** Turns the coder's answer into a design source that passed the static checks, or a failure. */
 export function buildFromAnswer(answer: string, parent: string, unit: string): CodeOutcome {
   const code = extractCode(answer);
   if (code === undefined) {
-    const what =
-      answer.trim() === '' ? 'the answer was empty' : 'the answer held no ```ts code block';
-    return {
-      ok: false,
-      status: 'no-code',
-      problem: what,
-      errors: [`${what}; write the new unit in one`],
-    };
+    return noCode(answer);
   }
   const declared = findUnitDecls(parseBlock('answer.ts', code)).map((d) => d.name);
   const parentUnits = new Set(findUnitDecls(parseBlock(FILE, parent)).map((d) => d.name));
@@ -106,13 +133,15 @@ export function buildFromAnswer(answer: string, parent: string, unit: string): C
 /** Runs the caller's dynamic verification on a statically sound design. */
 export async function verifyBuilt(
   built: Extract<CodeOutcome, { ok: true }>,
-  parent: string,
-  unit: string,
+  parent: string | undefined,
+  unit: string | undefined,
   verify: VerifyFn,
 ): Promise<CodeOutcome> {
   let report: VerifyReport;
   try {
-    report = await verify(built.source, { parentSource: parent, editedUnit: unit });
+    const opts =
+      parent === undefined || unit === undefined ? {} : { parentSource: parent, editedUnit: unit };
+    report = await verify(built.source, opts);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     report = {

@@ -1,27 +1,29 @@
-// The LLM designer: the Genesys roles over one LLM seam. The proposer picks the unit (unless the
-// researcher did) and writes a short proposal; the reviewer rates it 1-5 (passing at 4) beside
-// the siblings' summaries; the coder writes the new unit, which is spliced in (replaceUnit) and
-// checked (static checks with the protection check, then the caller's verification), and sees
-// the findings on its next attempt, up to a bound; the observer gives an optional last look.
-// Every outcome is a readable status with the costs so far; nothing here throws for a bad answer.
-import { readUnitTree, reachableUnits } from '../units/tree';
+// The LLM designer: the Genesys roles over one LLM seam, for the three operators. The proposer
+// writes a short proposal (for a mutation it also picks the unit, unless the researcher did; a
+// crossover is told the unit to take and its place; scratch gets the unit library); the reviewer
+// rates it 1-5 (passing at 4) beside the siblings and the designs of the tree that read like it;
+// the coder writes the code, which is checked (static checks with the protection check where a
+// parent is kept, then the caller's verification), and sees the findings on its next attempt, up
+// to a bound; the observer gives an optional last look. Every outcome is a readable status with
+// the costs so far; nothing here throws for a bad answer.
+import { readUnitTree } from '../units/tree';
 import type { CapLimits, SpendingCap } from './budget';
-import { buildFromAnswer, verifyBuilt, type CodeOutcome, type VerifyFn } from './coder';
-import { parseProposal, parseReview } from './parse';
-import { contractText } from './prompts';
-import {
-  coderMessages,
-  coderRetryMessage,
-  loadTemplates,
-  observerMessages,
-  proposerMessages,
-  reviewerMessages,
-  type PromptContext,
-  type ProposalText,
-  type Templates,
-} from './roles';
+import { verifyBuilt, type CodeOutcome, type VerifyFn } from './coder';
+import { loadOperatorTemplates, type LibraryEntry, type OperatorTemplates } from './operator-roles';
 import type { DesignFailure, DesignFailureStatus, LlmProposal, Review } from './outcome';
+import { parseReview } from './parse';
+import {
+  proposeCrossover,
+  proposeMutation,
+  proposeScratch,
+  type Fail,
+  type Parent,
+  type Plan,
+} from './plans';
+import { contractText } from './prompts';
+import { loadTemplates } from './roles';
 import { Session } from './session';
+import { nearSummaries, type KnownDesign } from './similar';
 import { LlmError, type ChatMessage, type LLM, type LlmErrorKind } from './types';
 
 export interface LlmDesignerOptions {
@@ -42,21 +44,41 @@ export interface LlmDesignerOptions {
   readonly contract?: string;
   /** Folder of the role templates (default: the package's templates/prompts). */
   readonly promptsDir?: string;
+  /** Summary similarity (word Jaccard, 0-1) from which a design of the tree is shown to the
+   *  reviewer as a near duplicate (default 0.35). */
+  readonly nearSummary?: number;
 }
 
 export interface ProposeExtra {
   /** Summaries of proposals already made from the same parent, for the reviewer. */
   readonly siblings?: readonly string[];
+  /** The designs of the tree: those whose summary reads like the proposal go to the reviewer. */
+  readonly known?: readonly KnownDesign[];
   readonly signal?: AbortSignal;
 }
 
+/** What a scratch design is built from. */
+export interface ScratchInput {
+  readonly library: readonly LibraryEntry[];
+  /** A block file showing the form (e.g. the GPT seed). */
+  readonly example: Parent;
+}
+
+type Outcome = Promise<LlmProposal | DesignFailure>;
+
 export interface LlmDesigner {
-  propose(
-    parent: { readonly id: string; readonly source: string },
-    unit?: string,
+  /** Mutation: one unit of `parent` (the researcher's `unit`, else the proposer's choice). */
+  propose(parent: Parent, unit?: string, instruction?: string, extra?: ProposeExtra): Outcome;
+  /** Crossover: unit `take.unit` of `b` takes the place of unit `take.slot` of `a`. */
+  crossover(
+    a: Parent,
+    b: Parent,
+    take: { readonly unit: string; readonly slot: string },
     instruction?: string,
     extra?: ProposeExtra,
-  ): Promise<LlmProposal | DesignFailure>;
+  ): Outcome;
+  /** Scratch: a new block composed from the unit library. */
+  scratch(input: ScratchInput, instruction?: string, extra?: ProposeExtra): Outcome;
 }
 
 const STATUS_OF: Readonly<Record<LlmErrorKind, DesignFailureStatus>> = {
@@ -71,139 +93,99 @@ const STATUS_OF: Readonly<Record<LlmErrorKind, DesignFailureStatus>> = {
 /** The LLM designer (see the file header). */
 export function llmDesigner(llm: LLM, opts: LlmDesignerOptions = {}): LlmDesigner {
   const templates = loadTemplates(opts.promptsDir);
-  return {
-    async propose(parent, unit, instruction, extra = {}) {
-      const session = new Session(llm, opts, extra.signal);
-      try {
-        return await run(session, templates, opts, parent, unit, instruction, extra);
-      } catch (err) {
-        if (err instanceof LlmError) {
-          return { status: STATUS_OF[err.kind], message: err.message, costs: session.costs() };
-        }
-        throw err;
+  let opTemplates: OperatorTemplates | undefined;
+  // Loaded at first use: a researcher's own prompts folder written for mutation alone still works.
+  const ops = (): OperatorTemplates => (opTemplates ??= loadOperatorTemplates(opts.promptsDir));
+  const contract = (): string => opts.contract ?? contractText();
+  const base = (instruction: string | undefined) => ({ contract: contract(), instruction });
+  const guarded = async (
+    extra: ProposeExtra,
+    first: (ask: Session['ask']) => Promise<Fail | Plan>,
+  ): Outcome => {
+    const session = new Session(llm, opts, extra.signal);
+    try {
+      const plan = await first((role, messages) => session.ask(role, messages));
+      return 'status' in plan
+        ? { ...plan, costs: session.costs() }
+        : await develop(session, plan, opts, extra);
+    } catch (err) {
+      if (err instanceof LlmError) {
+        return { status: STATUS_OF[err.kind], message: err.message, costs: session.costs() };
       }
-    },
+      throw err;
+    }
+  };
+  return {
+    propose: (parent, unit, instruction, extra = {}) =>
+      guarded(extra, (ask) => proposeMutation(ask, templates, base(instruction), parent, unit)),
+    crossover: (a, b, take, instruction, extra = {}) =>
+      guarded(extra, (ask) => proposeCrossover(ask, ops(), base(instruction), a, b, take)),
+    scratch: (input, instruction, extra = {}) =>
+      guarded(extra, (ask) => proposeScratch(ask, ops(), { ...base(instruction), ...input })),
   };
 }
 
-type Fail = Omit<DesignFailure, 'costs'>;
-type Parent = { readonly id: string; readonly source: string };
-
-async function run(
+/** Review, code, observe: the same for every operator once the proposer has answered. */
+async function develop(
   s: Session,
-  t: Templates,
+  plan: Plan,
   opts: LlmDesignerOptions,
-  parent: Parent,
-  unit: string | undefined,
-  instruction: string | undefined,
   extra: ProposeExtra,
-): Promise<LlmProposal | DesignFailure> {
-  const fail = (f: Fail): DesignFailure => ({ ...f, costs: s.costs() });
-  const proposed = await proposeStep(s, t, opts, parent, unit, instruction);
-  if ('status' in proposed) {
-    return fail(proposed);
-  }
-  const { ctx, p } = proposed;
-  const chosen = ctx.unit ?? '';
-  const review = opts.review === false ? undefined : await reviewStep(s, t, opts, ctx, p, extra);
+): Outcome {
+  const unit = plan.unit === '' ? {} : { unit: plan.unit };
+  const fail = (f: Fail): DesignFailure => ({
+    ...unit,
+    summary: plan.p.summary,
+    ...f,
+    costs: s.costs(),
+  });
+  const review = opts.review === false ? undefined : await reviewStep(s, plan, opts, extra);
   if (review !== undefined && 'status' in review) {
     return fail(review);
   }
   const reviewed = review === undefined ? {} : { review };
-  const coded = await code(s, t, ctx, p, opts);
+  const coded = await code(s, plan, opts);
   if (!coded.outcome.ok) {
     const o = coded.outcome;
     return fail({
       status: o.status,
       message: `the coder failed ${coded.attempts} time(s); last: ${[o.problem, ...o.errors.slice(0, 1)].join(': ')}`,
-      unit: chosen,
-      summary: p.summary,
       errors: o.errors,
       attempts: coded.attempts,
       ...reviewed,
     });
   }
   const built = coded.outcome;
-  const observation =
-    opts.observe === true
-      ? (await s.ask('observer', observerMessages(t, ctx, p, built.unitText))).trim()
-      : undefined;
+  const look = opts.observe === true ? plan.observer(built.unitText) : undefined;
+  const observation = look === undefined ? undefined : (await s.ask('observer', look)).trim();
   return {
     status: 'ok',
-    operator: 'mutate',
-    parents: [parent.id],
-    unit: chosen,
+    operator: plan.operator,
+    parents: plan.parents,
+    unit: plan.unit === '' ? (readUnitTree('block.ts', built.source).root ?? '') : plan.unit,
+    ...(plan.took === undefined ? {} : { took: plan.took }),
     source: built.source,
-    summary: p.summary,
-    proposal: p.proposal,
+    summary: plan.p.summary,
+    proposal: plan.p.proposal,
     ...reviewed,
     ...(observation === undefined ? {} : { observation }),
     attempts: coded.attempts,
     verification: built.checks,
     costs: s.costs(),
-    message: `'${chosen}' of ${parent.id} rewritten in ${coded.attempts} attempt(s): ${p.summary}`,
-  };
-}
-
-/** The proposer: the unit (the researcher's, else its choice) and the proposal text. */
-async function proposeStep(
-  s: Session,
-  t: Templates,
-  opts: LlmDesignerOptions,
-  parent: Parent,
-  unit: string | undefined,
-  instruction: string | undefined,
-): Promise<Fail | { ctx: PromptContext; p: ProposalText }> {
-  const units = [...reachableUnits(readUnitTree('parent.ts', parent.source))];
-  const known = `(units: ${units.join(', ')})`;
-  if (unit !== undefined && !units.includes(unit)) {
-    return {
-      status: 'wrong-unit',
-      message: `design ${parent.id} has no unit '${unit}' ${known}: pick one of them`,
-    };
-  }
-  const ctx0: PromptContext = {
-    contract: opts.contract ?? contractText(),
-    parentId: parent.id,
-    parent: parent.source,
-    units,
-    unit,
-    unitText: unit === undefined ? undefined : unitSource(parent.source, unit),
-    instruction,
-  };
-  const parsed = parseProposal(await s.ask('proposer', proposerMessages(t, ctx0)));
-  if (parsed.proposal === '') {
-    return {
-      status: 'no-code',
-      message: 'the proposer answered nothing: try again or use another model',
-    };
-  }
-  const chosen = unit ?? parsed.unit;
-  if (chosen === undefined || !units.includes(chosen)) {
-    const named = chosen === undefined ? 'no unit' : `'${chosen}'`;
-    return {
-      status: 'wrong-unit',
-      message: `the proposer chose ${named}, which is not a unit of ${parent.id} ${known}`,
-    };
-  }
-  return {
-    ctx: { ...ctx0, unit: chosen, unitText: unitSource(parent.source, chosen) },
-    p: { summary: parsed.summary, proposal: parsed.proposal },
+    message: plan.what(coded.attempts),
   };
 }
 
 /** The reviewer: its rating and text, or a rejection under the passing rating. */
 async function reviewStep(
   s: Session,
-  t: Templates,
+  plan: Plan,
   opts: LlmDesignerOptions,
-  ctx: PromptContext,
-  p: ProposalText,
   extra: ProposeExtra,
 ): Promise<Review | Fail> {
-  const review = parseReview(
-    await s.ask('reviewer', reviewerMessages(t, ctx, p, extra.siblings ?? [])),
-  );
+  const near = nearSummaries(plan.p.summary, extra.known ?? [], opts.nearSummary);
+  const siblings = plan.operator === 'scratch' ? [] : (extra.siblings ?? []);
+  const review = parseReview(await s.ask('reviewer', plan.reviewer(siblings, near)));
   const pass = opts.passRating ?? 4;
   if (review !== undefined && review.rating >= pass) {
     return review;
@@ -215,8 +197,6 @@ async function reviewStep(
   return {
     status: 'rejected-by-reviewer',
     message: `the reviewer rejected the proposal: ${why}`,
-    ...(ctx.unit === undefined ? {} : { unit: ctx.unit }),
-    summary: p.summary,
     ...(review === undefined ? {} : { review }),
   };
 }
@@ -224,40 +204,24 @@ async function reviewStep(
 /** The coder's loop: each failed attempt's findings go back as the next user message. */
 async function code(
   s: Session,
-  t: Templates,
-  ctx: PromptContext,
-  p: ProposalText,
+  plan: Plan,
   opts: LlmDesignerOptions,
 ): Promise<{ outcome: CodeOutcome; attempts: number }> {
-  const unit = ctx.unit ?? '';
   const max = Math.max(1, opts.maxCoderAttempts ?? 3);
-  const messages: ChatMessage[] = coderMessages(t, ctx, p);
+  const messages: ChatMessage[] = plan.coder();
   let outcome: CodeOutcome | undefined;
   for (let attempt = 1; attempt <= max; attempt++) {
     const answer = await s.ask('coder', messages);
-    outcome = buildFromAnswer(answer, ctx.parent, unit);
+    outcome = plan.build(answer);
     if (outcome.ok && opts.verify !== undefined) {
-      outcome = await verifyBuilt(outcome, ctx.parent, unit, opts.verify);
+      const unit = plan.unit === '' ? undefined : plan.unit;
+      outcome = await verifyBuilt(outcome, plan.parentSource, unit, opts.verify);
     }
     if (outcome.ok) {
       return { outcome, attempts: attempt };
     }
     messages.push({ role: 'assistant', content: answer });
-    messages.push(coderRetryMessage(t, ctx, outcome.problem, outcome.errors));
+    messages.push(plan.retry(outcome.problem, outcome.errors));
   }
   return { outcome: outcome!, attempts: max };
-}
-
-/** The unit's statement as written in the parent (comments and layout kept). */
-function unitSource(source: string, unit: string): string {
-  const node = readUnitTree('parent.ts', source).units.find((u) => u.name === unit);
-  if (node === undefined) {
-    return '';
-  }
-  const { start, end } = node.range;
-  const picked = source.split('\n').slice(start.line - 1, end.line);
-  // Cut the last line first: on a one-line unit, cutting the first shifts the end column.
-  picked[picked.length - 1] = (picked.at(-1) ?? '').slice(0, end.column - 1);
-  picked[0] = (picked[0] ?? '').slice(start.column - 1);
-  return picked.join('\n');
 }

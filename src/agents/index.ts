@@ -6,7 +6,9 @@ export { DEFAULT_PRICES, SpendingCap, costUsd, priceOf } from './budget';
 export type { CapLimits, Price } from './budget';
 export type { VerifyFn } from './coder';
 export { llmDesigner } from './designer';
-export type { LlmDesigner, LlmDesignerOptions, ProposeExtra } from './designer';
+export type { LlmDesigner, LlmDesignerOptions, ProposeExtra, ScratchInput } from './designer';
+export type { LibraryEntry } from './operator-roles';
+export { nearSummaries, type KnownDesign } from './similar';
 export type {
   CallCost,
   Costs,
@@ -17,7 +19,7 @@ export type {
 } from './outcome';
 export { OpenAICompatible, apiKeyFromEnv } from './openai';
 export type { OpenAICompatibleOptions } from './openai';
-export { loadTemplate, promptsDir } from './prompts';
+export { loadNamedTemplate, loadTemplate, promptsDir } from './prompts';
 export { LlmError, ROLES } from './types';
 export type { ChatMessage, ChatRequest, ChatResult, LLM, LlmErrorKind, Role, Usage } from './types';
 

@@ -37,9 +37,12 @@ export interface Review {
 /** A design the coder wrote and the checks passed (the store's Proposal, plus the record). */
 export interface LlmProposal {
   readonly status: 'ok';
-  readonly operator: 'mutate';
+  readonly operator: 'mutate' | 'crossover' | 'scratch';
   readonly parents: string[];
+  /** The unit written: the edited one (mutate), the slot filled (crossover), the root (scratch). */
   readonly unit: string;
+  /** Crossover: the unit of the second parent that was taken. */
+  readonly took?: string;
   readonly source: string;
   readonly summary: string;
   readonly proposal: string;

@@ -44,14 +44,19 @@ export function parseTemplate(name: string, text: string): Template {
 
 /** Reads `<dir>/<role>.md`. */
 export function loadTemplate(role: Role, dir: string = promptsDir()): Template {
-  const path = join(dir, `${role}.md`);
+  return loadNamedTemplate(role, dir);
+}
+
+/** Reads `<dir>/<name>.md` (e.g. 'coder-crossover'). */
+export function loadNamedTemplate(name: string, dir: string = promptsDir()): Template {
+  const path = join(dir, `${name}.md`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(
-      `cannot read the ${role} prompt template ${path} (${why}): restore it from the Blocksmith package`,
+      `cannot read the ${name} prompt template ${path} (${why}): restore it from the Blocksmith package`,
       { cause: err },
     );
   }

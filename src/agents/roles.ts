@@ -34,7 +34,7 @@ export function loadTemplates(dir?: string): Templates {
 
 const NO_INSTRUCTION = 'none; use your own judgement.';
 
-function base(ctx: PromptContext): Record<string, string> {
+export function base(ctx: PromptContext): Record<string, string> {
   return {
     contract: ctx.contract,
     parentId: ctx.parentId,
@@ -46,7 +46,7 @@ function base(ctx: PromptContext): Record<string, string> {
   };
 }
 
-function pair(tpl: Template, vars: Record<string, string>): ChatMessage[] {
+export function pair(tpl: Template, vars: Record<string, string>): ChatMessage[] {
   return [
     { role: 'system', content: renderSection(tpl, 'system', vars) },
     { role: 'user', content: renderSection(tpl, 'user', vars) },
@@ -61,14 +61,25 @@ export function proposerMessages(t: Templates, ctx: PromptContext): ChatMessage[
   return pair(t.proposer, { ...base(ctx), target });
 }
 
+/** A bulleted list, or `empty` when there is nothing to list. */
+export function bullets(items: readonly string[], empty: string): string {
+  return items.length === 0 ? empty : items.map((s) => `- ${s}`).join('\n');
+}
+
+/** `near`: designs of the tree that look close to the proposal ('<id>: <summary>'). */
 export function reviewerMessages(
   t: Templates,
   ctx: PromptContext,
   p: ProposalText,
   siblings: readonly string[],
+  near: readonly string[] = [],
 ): ChatMessage[] {
-  const list = siblings.length === 0 ? '(none yet)' : siblings.map((s) => `- ${s}`).join('\n');
-  return pair(t.reviewer, { ...base(ctx), ...p, siblings: list });
+  return pair(t.reviewer, {
+    ...base(ctx),
+    ...p,
+    siblings: bullets(siblings, '(none yet)'),
+    nearDuplicates: bullets(near, '(none found)'),
+  });
 }
 
 export function coderMessages(t: Templates, ctx: PromptContext, p: ProposalText): ChatMessage[] {

@@ -7,13 +7,8 @@ import { readUnitTree } from '../units/tree';
 import type { VerifyOptions } from '../verify/index';
 import { verifySource } from '../verify/index';
 import type { VerifyReport } from '../verify/types';
-import { toDiagnostics } from './diagnostics';
-
-export interface Services {
-  readonly log: vscode.OutputChannel;
-  readonly diagnostics: vscode.DiagnosticCollection;
-  readonly refreshDesigns: () => void;
-}
+import { showVerifyResults } from './diagnostics';
+import type { Services } from './services';
 
 /** Inits into the first workspace folder, or a folder the user picks; then opens a seed. */
 export async function newWorkspace(s: Services): Promise<void> {
@@ -32,7 +27,7 @@ export async function newWorkspace(s: Services): Promise<void> {
   }
   const r = initWorkspace(root);
   s.log.appendLine(describeInit(r, root).join('\n'));
-  s.refreshDesigns();
+  s.store.fire();
   const seed = preferredSeed(r.seeds);
   if (seed !== undefined) {
     await vscode.window.showTextDocument(vscode.Uri.file(join(root, 'designs', seed, BLOCK_FILE)));
@@ -114,12 +109,13 @@ export async function verifyBlock(s: Services): Promise<void> {
   if (doc === undefined) {
     return;
   }
+  const verifiedText = doc.getText(); // runVerify checks this text; edits may follow meanwhile
   const report = await runVerify(doc);
   if (report === undefined) {
     s.log.appendLine(`verification of ${doc.fileName} cancelled`);
     return;
   }
-  s.diagnostics.set(doc.uri, toDiagnostics(report.checks, doc));
+  showVerifyResults(s, doc, report, verifiedText);
   s.log.appendLine(formatReport(vscode.workspace.asRelativePath(doc.uri), report));
   const failed = report.checks.filter((c) => !c.ok).length;
   const msg = report.ok

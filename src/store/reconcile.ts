@@ -135,15 +135,18 @@ class Reconciler {
       verification: rec.verification,
       blockSha256: oldHash,
     };
+    // A proposal under review may be edited by the reviewer: it stays in the queue (Accept
+    // re-verifies the edited text, as its verification is gone).
+    const status = rec.status === 'pending-review' ? 'pending-review' : 'proposed';
     this.note(
       'changed-by-hand',
-      `designs/${rec.id}/block.ts was edited by hand: status '${rec.status}' -> 'proposed' (earlier results kept under 'previous' in design.json)`,
+      `designs/${rec.id}/block.ts was edited by hand: status '${rec.status}' -> '${status}' (earlier results kept under 'previous' in design.json)`,
       rec.id,
     );
     const rest = { ...rec };
     delete rest.fitness;
     delete rest.verification;
-    return { ...rest, status: 'proposed' };
+    return { ...rest, status };
   }
 
   design(e: FolderEntry): void {

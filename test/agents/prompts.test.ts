@@ -52,9 +52,15 @@ void test('the proposer prompt, exactly: parent, units, unit text, instruction; 
   );
 });
 
-void test('the reviewer prompt, exactly, with the siblings listed', () => {
+void test('the reviewer prompt, exactly, with the siblings and near duplicates listed', () => {
   const p = { summary: 'gate the leaf', proposal: 'Multiply by a sigmoid gate.' };
-  const [, user] = reviewerMessages(T, CTX, p, ['sibling one', 'sibling two']);
+  const [, user] = reviewerMessages(
+    T,
+    CTX,
+    p,
+    ['sibling one', 'sibling two'],
+    ['gpt2-7: a sigmoid gate on the leaf'],
+  );
   assert.equal(
     user.content,
     [
@@ -71,6 +77,9 @@ void test('the reviewer prompt, exactly, with the siblings listed', () => {
       'Sibling proposals already made from this parent:',
       '- sibling one',
       '- sibling two',
+      '',
+      'Designs already in the tree that look close to this proposal:',
+      '- gpt2-7: a sigmoid gate on the leaf',
       '',
       'Answer with one JSON object and nothing else: {"rating": <1-5>, "review": "<two or three sentences>"}',
     ].join('\n'),

@@ -25,6 +25,8 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 function fakeVscode(registered: { commands: string[]; views: string[] }): unknown {
   const anything: unknown = new Proxy(function () {}, {
     get: (_t, key) => (key === 'then' ? undefined : anything),
+    // Writes (item.name = ...) are accepted and forgotten.
+    set: () => true,
     apply: () => anything,
     construct: () => anything as object,
   });
@@ -37,6 +39,10 @@ function fakeVscode(registered: { commands: string[]; views: string[] }): unknow
   const window = new Proxy(
     {
       registerTreeDataProvider: (id: string) => {
+        registered.views.push(id);
+        return anything;
+      },
+      createTreeView: (id: string) => {
         registered.views.push(id);
         return anything;
       },
@@ -59,6 +65,17 @@ function fakeVscode(registered: { commands: string[]; views: string[] }): unknow
     'Selection',
     'ProgressLocation',
     'TextEditorRevealType',
+    'Disposable',
+    'ThemeColor',
+    'MarkdownString',
+    'TabInputText',
+    'TabInputTextDiff',
+    'StatusBarAlignment',
+    'ViewColumn',
+    'ExtensionMode',
+    'CodeActionKind',
+    'CodeAction',
+    'WorkspaceEdit',
   ];
   return { ...Object.fromEntries(names.map((n) => [n, anything])), commands, window };
 }
@@ -73,7 +90,8 @@ void test('activate registers exactly the contributed commands and views', () =>
   mod._load = (req, ...rest) => (req === 'vscode' ? stub : load(req, ...rest));
   try {
     const ext = Module.createRequire(__filename)(bundle) as { activate: (ctx: unknown) => void };
-    ext.activate({ subscriptions: [] });
+    // extensionMode 1 = Production: the test-only probe command is not registered.
+    ext.activate({ subscriptions: [], extensionMode: 1 });
   } finally {
     mod._load = load;
   }
@@ -105,7 +123,11 @@ void test('the manifest: category, activity-bar icon, settings, limited untruste
   ]) {
     assert.ok(settings.includes(`blocksmith.${key}`), `setting blocksmith.${key}`);
   }
-  assert.ok(!settings.some((k) => /key|token|secret/i.test(k)), 'no secret in settings');
+  // blocksmith.llm.maxTokens is a budget (a count of tokens), not a credential
+  assert.ok(
+    !settings.some((k) => /key|token|secret/i.test(k.replace(/\.maxTokens$/, ''))),
+    'no secret in settings',
+  );
   assert.equal(c.configuration.properties['blocksmith.evolve.autoApprove'].default, false);
   assert.equal(c.configuration.properties['blocksmith.ladder.rung'].default, '50k');
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');

@@ -11,6 +11,7 @@ import {
   startEvolve,
   type EvolveOptions,
   type EvolveSummary,
+  type LlmSettings,
   type LoopDesigner,
 } from '../../evolve/loop';
 import { checkSettings } from '../../evolve/selection';
@@ -91,9 +92,25 @@ function optionsFrom(p: Parsed): EvolveOptions {
       backend: str(p, 'backend') ?? 'auto',
       seed,
       probes: flag(p, 'probes'),
+      ...(str(p, 'evals-per-run') !== undefined
+        ? { evalsPerRun: Math.max(1, num(p, 'evals-per-run', 4, true)) }
+        : {}),
       ...(workers !== undefined ? { workers } : {}),
     },
     settings: settingsArg(p),
+  };
+}
+
+/** The LLM call limits given on the command line (defaults in llmLoopDesigner). */
+function llmLimits(p: Parsed): Partial<LlmSettings> {
+  const has = (name: string): boolean => str(p, name) !== undefined;
+  return {
+    ...(has('llm-timeout') ? { timeoutMs: num(p, 'llm-timeout', 120, false) * 1000 } : {}),
+    ...(has('llm-retries') ? { maxRetries: num(p, 'llm-retries', 3, true) } : {}),
+    ...(has('coder-attempts') ? { maxCoderAttempts: num(p, 'coder-attempts', 3, true) } : {}),
+    ...(has('max-usd-per-design')
+      ? { maxUsdPerDesign: num(p, 'max-usd-per-design', 2, false) }
+      : {}),
   };
 }
 
@@ -117,6 +134,8 @@ function designerFor(p: Parsed, io: Io, store: DesignStore, o: EvolveOptions): L
     spent: { tokens: s.tokens, usd: s.usd },
     env: io.env as NodeJS.ProcessEnv,
     rung: o.rungs[0] ?? '50k',
+    seed: o.seed,
+    ...llmLimits(p),
   };
   const problem = llmSetupProblem(llm);
   if (problem !== undefined) {
@@ -180,10 +199,15 @@ Options:
   --backend <name>       trainer backend (default auto)
   --workers <n>          data-parallel trainer workers
   --probes               score the probes after each run (slower)
+  --evals-per-run <n>    validation passes per training run, the last at the end (default 4)
   --seed <n>             seed of selection, the designer and training (default 0)
   --base-url <url>       LLM endpoint (or BLOCKSMITH_BASE_URL); key from BLOCKSMITH_API_KEY
                          or OPENAI_API_KEY
   --model <name>         LLM model for every role (or BLOCKSMITH_MODEL)
+  --llm-timeout <s>      deadline of one LLM call in seconds (default 120)
+  --llm-retries <n>      retries of a call on 429 and 5xx, with back-off (default 3)
+  --coder-attempts <n>   coder attempts per design, each seeing the verifier's errors (default 3)
+  --max-usd-per-design <x>  LLM spend cap per design in US dollars (default: only the run's)
   -h, --help             show this help`,
   options: {
     workspace: { type: 'string' },
@@ -200,9 +224,14 @@ Options:
     backend: { type: 'string' },
     workers: { type: 'string' },
     probes: { type: 'boolean' },
+    'evals-per-run': { type: 'string' },
     seed: { type: 'string' },
     'base-url': { type: 'string' },
     model: { type: 'string' },
+    'llm-timeout': { type: 'string' },
+    'llm-retries': { type: 'string' },
+    'coder-attempts': { type: 'string' },
+    'max-usd-per-design': { type: 'string' },
   },
   async run(p, io) {
     const ws = workspaceArg(p, io, 'evolve');

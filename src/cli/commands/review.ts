@@ -1,6 +1,7 @@
 // `blocksmith review --workspace <dir> [show|accept|reject <id>]`: the human gate of the loop.
 // It takes the store's lock (so not while evolve runs); an accepted design trains at the next evolve.
 import { lineDiff } from '../../evolve/loop/diff';
+import { reviewRating } from '../../evolve/selection';
 import type { DesignRecord, DesignStore } from '../../store';
 import type { Command, Io } from '../io';
 import { EXIT_OK, UsageError, str } from '../io';
@@ -45,6 +46,12 @@ function show(store: DesignStore, d: DesignRecord, io: Io): void {
   io.out(`${d.id}: ${d.status}, ${d.operator} of ${d.parents.join(' + ') || 'the unit library'}\n`);
   if (d.summary !== undefined) {
     io.out(`${d.summary}\n`);
+  }
+  const review = reviewRating(d);
+  const text = (d.proposal as { detail?: { review?: { text?: unknown } } } | undefined)?.detail
+    ?.review?.text;
+  if (review !== undefined) {
+    io.out(`LLM reviewer: ${review}/5. ${typeof text === 'string' ? text : ''}\n`);
   }
   const parent = d.parents.at(0);
   if (parent === undefined || store.get(parent) === undefined) {

@@ -1,7 +1,7 @@
 // `blocksmith status --workspace <dir> [--json]`: the store read-only (evolve may be running):
 // designs by status, the leaderboard of each rung, runs in progress, the loop's budgets.
 import { DESIGNED, collectResults, laptopRungs, readState } from '../../evolve/loop';
-import { fitnessTable, type FitnessTable } from '../../evolve/selection';
+import { defaultSettings, fitnessTable, type FitnessTable } from '../../evolve/selection';
 import { RUNGS } from '../../ladder/rungs';
 import { DesignStore, type DesignRecord } from '../../store';
 import type { Command, Io } from '../io';
@@ -39,12 +39,15 @@ function statusJson(
         rung: e?.rung ?? null,
         fitnessByRung: e?.byRung ?? {},
         reference: e?.reference ?? false,
+        rating: e?.rating ?? null,
+        review: e?.review ?? null,
         ...(d.unit !== undefined ? { unit: d.unit } : {}),
         createdAt: d.createdAt,
       };
     }),
     leaderboard: Object.fromEntries(rungs.map((r) => [r, board(designs, table, r)])),
     runs: Object.values(s.runs),
+    refused: s.refused,
     budget: {
       designed: designs.filter((d) => DESIGNED.has(d.operator)).length,
       refused: s.refusedCount,
@@ -98,6 +101,11 @@ function human(
   io.out(
     `\nrefused proposals: ${s.refusedCount}; LLM spend: ${s.tokens} tokens, $${s.usd.toFixed(2)}\n`,
   );
+  for (const r of s.refused.slice(-5)) {
+    const tag = r.status ?? 'refused';
+    const text = r.reason.startsWith(`${tag}: `) ? r.reason : `${tag}: ${r.reason}`;
+    io.out(`  ${r.at.slice(0, 19)} ${text.split('\n')[0].slice(0, 160)}\n`);
+  }
 }
 
 export const statusCommand: Command = {
@@ -111,7 +119,8 @@ status, the leaderboard of each rung, the runs in progress and the loop's spend.
 Options:
   --workspace <dir>   the discovery workspace (default: the current folder)
   --json              print { workspace, designs: [{ id, parents, operator, status, fitness,
-                      confidence, rung, fitnessByRung, reference }], leaderboard, runs, budget }
+                      confidence, rung, fitnessByRung, reference, rating, review }],
+                      leaderboard, runs, refused, budget }
   -h, --help          show this help`,
   options: { workspace: { type: 'string' }, json: { type: 'boolean' } },
   async run(p, io) {
@@ -120,7 +129,8 @@ Options:
     try {
       const designs = store.list();
       const rungs = rungsOf(store);
-      const table = fitnessTable(designs, collectResults(store, rungs), { rungs });
+      const reviewWeight = defaultSettings().reviewWeight;
+      const table = fitnessTable(designs, collectResults(store, rungs), { rungs, reviewWeight });
       if (flag(p, 'json')) {
         io.out(`${JSON.stringify(statusJson(ws, store, designs, table, rungs), null, 2)}\n`);
       } else {

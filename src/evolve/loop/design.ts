@@ -1,10 +1,12 @@
-// One designer step of the loop: propose (offline: at once; llm: async) -> novelty check (a
-// duplicate is refused and recorded, not added) -> verify at the lowest rung -> add to the store
-// as 'pending-review' (the gate) or 'verified' (auto-approve), or 'invalid' with its report.
+// One designer step of the loop: propose (offline: at once; llm: async) -> novelty check (an
+// exact or near duplicate, novelty.ts, is refused and recorded, not added) -> verify at the
+// lowest rung -> add to the store as 'pending-review' (the gate) or 'verified' (auto-approve),
+// or 'invalid' with its report.
 import type { DesignRecord, DesignStore, NewDesign } from '../../store';
 import { verifySource } from '../../verify';
-import type { CheckResult } from '../../verify/types';
+import type { CheckResult, VerifyReport } from '../../verify/types';
 import type { Action } from '../selection';
+import { findNearTwin, nearTwinReason } from '../novelty';
 import type { StateBook } from './state';
 
 /** What a designer hands the loop: a proposal, or why there is none. */
@@ -18,9 +20,14 @@ export type Proposed =
       readonly summary: string;
       readonly detail?: unknown;
       readonly costs?: { tokens: number; usd: number };
+      /** The verification the designer already ran (the loop's own, at the lowest rung): the
+       *  step does not run it again. */
+      readonly report?: VerifyReport;
     }
   | {
       readonly kind: 'failure';
+      /** A short status (e.g. the LLM designer's 'no-code', 'timeout'), kept with the refusal. */
+      readonly status?: string;
       readonly reason: string;
       readonly costs?: { tokens: number; usd: number };
     };
@@ -45,7 +52,13 @@ export async function designStep(
   book: StateBook,
   designer: LoopDesigner,
   action: Action,
-  opts: { readonly autoApprove: boolean; readonly rung: string; readonly signal: AbortSignal },
+  opts: {
+    readonly autoApprove: boolean;
+    readonly rung: string;
+    readonly signal: AbortSignal;
+    /** Numbers a near duplicate may differ in (the setting nearDuplicateNumbers; default 0). */
+    readonly nearDuplicateNumbers?: number;
+  },
 ): Promise<DesignStep> {
   book.state.steps += 1;
   await book.save();
@@ -56,26 +69,33 @@ export async function designStep(
   }
   const base = { at: new Date().toISOString(), operator: action.operator, parents: action.parents };
   if (p.kind === 'failure') {
-    await book.refuse({ ...base, reason: p.reason });
+    await book.refuse({ ...base, reason: p.reason, ...(p.status ? { status: p.status } : {}) });
     return { refused: p.reason };
   }
   const dup = store.findDuplicate(p.source);
-  if (dup !== undefined) {
+  const twin =
+    dup === undefined ? findNearTwin(store, p.source, opts.nearDuplicateNumbers) : undefined;
+  const twinId = dup ?? twin?.id;
+  if (twinId !== undefined) {
+    const reason = twin === undefined ? `duplicate of ${twinId}` : nearTwinReason(twin);
     await book.refuse({
       ...base,
       parents: p.parents,
-      reason: `duplicate of ${dup}`,
-      duplicateOf: dup,
+      status: twin === undefined ? 'duplicate' : 'near-duplicate',
+      reason,
+      duplicateOf: twinId,
     });
-    return { refused: `duplicate of ${dup}` };
+    return { refused: reason };
   }
   const parent = p.operator === 'mutate' ? p.parents.at(0) : undefined;
-  const report = await verifySource('block.ts', p.source, {
-    rung: opts.rung,
-    ...(parent !== undefined && p.unit !== undefined
-      ? { parentSource: store.source(parent), editedUnit: p.unit }
-      : {}),
-  });
+  const report =
+    p.report ??
+    (await verifySource('block.ts', p.source, {
+      rung: opts.rung,
+      ...(parent !== undefined && p.unit !== undefined
+        ? { parentSource: store.source(parent), editedUnit: p.unit }
+        : {}),
+    }));
   const passed = report.checks.filter((c) => c.ok).length;
   const rec: NewDesign = {
     parents: p.parents,

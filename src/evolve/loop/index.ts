@@ -6,6 +6,7 @@ export {
   type EvolveOptions,
   type EvolveRun,
   type EvolveSummary,
+  type TrainHooks,
 } from './loop';
 export {
   offlineLoopDesigner,

@@ -3,10 +3,12 @@
 // change goes through the store first, so a loop killed at any moment continues where it was.
 import { RUNGS, resolveRung } from '../../ladder/rungs';
 import type { DesignRecord, DesignStore } from '../../store';
+import type { TrainerMessage } from '../../train/protocol';
 import type { TrainerHandle } from '../../train/spawn';
 import {
   chooseAction,
   fitnessTable,
+  highestFirst,
   promotions,
   type EvolveSettings,
   type FitnessTable,
@@ -32,6 +34,15 @@ export interface EvolveOptions {
   readonly seed: number;
   readonly train: TrainSettings;
   readonly settings: EvolveSettings;
+  /** Sees each training run's start, trainer messages and end (the extension's live views). */
+  readonly trainHooks?: TrainHooks;
+}
+
+export interface TrainHooks {
+  onStart?(run: RunRecord): void;
+  onMessage?(run: RunRecord, m: TrainerMessage): void;
+  /** completed | failed | stopped (a stop leaves the run to resume). */
+  onEnd?(run: RunRecord, status: string, message?: string): void;
 }
 
 export const DESIGNED: ReadonlySet<string> = new Set(['mutate', 'crossover', 'scratch']);
@@ -85,7 +96,10 @@ class Evolution {
 
   private table(): FitnessTable {
     const results = collectResults(this.store, this.o.rungs);
-    return fitnessTable(this.store.list(), results, { rungs: this.o.rungs });
+    return fitnessTable(this.store.list(), results, {
+      rungs: this.o.rungs,
+      reviewWeight: this.o.settings.reviewWeight,
+    });
   }
 
   private canDesign(): boolean {
@@ -127,9 +141,20 @@ class Evolution {
     }
     const rungs = this.o.rungs.map((n) => resolveRung(n));
     const running = Object.values(runs).filter((r) => r.status === 'training');
-    const next = promotions(this.store.list(), this.table(), rungs, this.o.settings, running).find(
-      (p) => !Object.hasOwn(runs, runKey(p.id, p.rung)),
+    // keyed by the runs recorded: the same draw until a run starts, and again after a restart
+    const rng = keyedRandom(this.o.seed, `promote-${Object.keys(runs).length}`);
+    const planned = promotions(
+      this.store.list(),
+      this.table(),
+      rungs,
+      this.o.settings,
+      running,
+      rng,
     );
+    const next = highestFirst(
+      planned.filter((p) => !Object.hasOwn(runs, runKey(p.id, p.rung))),
+      this.o.rungs,
+    ).at(0);
     if (next === undefined) {
       return undefined;
     }
@@ -145,12 +170,23 @@ class Evolution {
 
   private async train(rec: RunRecord): Promise<void> {
     this.log(`training ${rec.id} at ${rec.rung} (${rec.steps} steps)`);
+    const hooks = this.o.trainHooks;
+    hooks?.onStart?.(rec);
     const end = await trainRun(this.store, this.book, rec, this.o.train, {
       onStart: (h) => {
         this.trainer = h;
+        if (this.stopped) {
+          h.stop(); // stop() came between the run's record and the spawn: it checkpoints at once
+        }
       },
+      onMessage: (m) => hooks?.onMessage?.(rec, m),
     });
     this.trainer = undefined;
+    hooks?.onEnd?.(
+      rec,
+      end.status === 'failed' && this.stopped ? 'stopped' : end.status,
+      end.message,
+    );
     if (end.status === 'failed' && this.stopped) {
       return; // stopped: the record stays 'training' and the next evolve resumes the run
     }
@@ -184,6 +220,7 @@ class Evolution {
         autoApprove: this.o.autoApprove,
         rung: this.o.rungs[0] ?? '50k',
         signal: this.abort.signal,
+        nearDuplicateNumbers: this.o.settings.nearDuplicateNumbers,
       });
       if (step.added) {
         this.refusalsInRow = 0;

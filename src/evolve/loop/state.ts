@@ -25,6 +25,8 @@ export interface RunRecord {
 export interface Refusal {
   readonly at: string;
   readonly reason: string;
+  /** A short status when the designer gave one (e.g. 'no-code', 'rate-limited', 'duplicate'). */
+  readonly status?: string;
   readonly operator?: string;
   readonly parents?: readonly string[];
   readonly duplicateOf?: string;

@@ -12,6 +12,14 @@ import { mulberry32 } from '../../gab/rng';
 import { estimateParams, tunable } from './params';
 import { scratch, type LibraryUnit } from './scratch';
 import { pick, TRANSFORMS, variantsFor } from './variants';
+import {
+  instructionWords,
+  steerChoices,
+  targetRole,
+  transformText,
+  variantText,
+  type Steer,
+} from './steer';
 
 export interface Proposal {
   readonly operator: 'mutate' | 'crossover' | 'scratch';
@@ -39,6 +47,8 @@ export interface OfflineDesignerOptions {
   readonly scratchRate?: number;
   /** Candidates tried before giving up (default 12). */
   readonly maxTries?: number;
+  /** Mutations only: the unit to edit and an instruction whose words pick the variant. */
+  readonly steer?: Steer;
 }
 
 export interface OfflineDesigner {
@@ -53,13 +63,20 @@ function fingerprint(source: string): string {
   return normalisedText(sf, sf);
 }
 
-function mutation(parent: ParentDesign, rng: () => number): Proposal {
+function mutation(parent: ParentDesign, rng: () => number, steer: Steer = {}): Proposal {
   const roles = unitRoles(parent.source);
-  const target: UnitRole = pick(rng, roles);
+  const target: UnitRole =
+    steer.unit === undefined ? pick(rng, roles) : targetRole(roles, steer.unit, parent.id);
   const ctx = ctxType(parent.source);
-  const transforms = target.role === 'norm' || target.role === 'layout' ? [] : TRANSFORMS;
-  const variants = variantsFor(target.role);
-  if (transforms.length > 0 && rng() < 0.25) {
+  const parts = target.role === 'layout' ? blockParts(parent.source) : undefined;
+  const input = { name: target.name, ctx, ...(parts ? { parts } : {}) };
+  const { transforms, variants, transformRate } = steerChoices(
+    target.role === 'norm' || target.role === 'layout' ? [] : TRANSFORMS,
+    variantsFor(target.role),
+    instructionWords(steer.instruction),
+    { transform: (t) => transformText(t, target.text), variant: (v) => variantText(v, input) },
+  );
+  if (transforms.length > 0 && rng() < transformRate) {
     const t = pick(rng, transforms).apply(target.text, rng);
     if (t !== undefined) {
       return {
@@ -73,13 +90,11 @@ function mutation(parent: ParentDesign, rng: () => number): Proposal {
     }
   }
   const v = pick(rng, variants);
-  const parts = target.role === 'layout' ? blockParts(parent.source) : undefined;
   if (target.role === 'layout' && parts === undefined) {
     throw new Error(`the root '${target.name}' of ${parent.id} has no mixer to lay out`);
   }
   // The same seed renders twice: once to measure, once sized like the unit it replaces.
   const seed = Math.floor(rng() * 2 ** 32);
-  const input = { name: target.name, ctx, ...(parts ? { parts } : {}) };
   let r = v.render({ ...input, rng: mulberry32(seed) });
   if (target.role === 'mlp') {
     const before = estimateParams(parent.source, target.name, SIZE_D);
@@ -161,6 +176,11 @@ export function offlineDesigner(opts: OfflineDesignerOptions): OfflineDesigner {
       if (parents.length === 0) {
         throw new Error('offline designer: no parent design to start from; pass at least one');
       }
+      const unit = opts.steer?.unit;
+      if (unit !== undefined) {
+        // A unit no variant fits fails the same way every try: say so at once.
+        parents.forEach((p) => targetRole(unitRoles(p.source), unit, p.id));
+      }
       const seen = new Set(parents.map((p) => fingerprint(p.source)));
       const why: string[] = [];
       for (let i = 0; i < tries; i++) {
@@ -171,7 +191,7 @@ export function offlineDesigner(opts: OfflineDesignerOptions): OfflineDesigner {
               ? fromScratch(parents, library, rng)
               : r < scratchRate + crossRate && parents.length > 1
                 ? crossing(parents, rng)
-                : mutation(pick(rng, parents), rng);
+                : mutation(pick(rng, parents), rng, opts.steer);
           if (seen.has(fingerprint(p.source))) {
             why.push(`${p.variant ?? p.operator}: same as a parent`);
           } else if (tunable(p.source, readUnitTree('block.ts', p.source).root ?? '') === false) {

@@ -38,9 +38,10 @@ export function viable(designs: readonly DesignRecord[]): DesignRecord[] {
 }
 
 /**
- * The exploit and explore pools: designs with a fitness ranked by it (higher rung reached first,
- * as confidence counts, then fitness, then id), the top `goodFraction` good (1 at least), the rest
- * plus the designs never trained poor. An untrained design is unknown, so it is worth exploring.
+ * The exploit and explore pools: designs with a fitness ranked as Genesys ranks (the Massey rating
+ * over every rung's fitness and the review rating; then confidence, fitness, id), the top
+ * `goodFraction` good (1 at least), the rest plus the designs never trained poor. An untrained
+ * design is unknown, so it is worth exploring.
  */
 export function pools(
   designs: readonly DesignRecord[],
@@ -52,6 +53,7 @@ export function pools(
     .map((d) => ({ id: d.id, e: table.get(d.id)! }))
     .sort(
       (a, b) =>
+        (b.e.rating ?? -Infinity) - (a.e.rating ?? -Infinity) ||
         b.e.confidence - a.e.confidence ||
         (b.e.fitness ?? 0) - (a.e.fitness ?? 0) ||
         a.id.localeCompare(b.id),

@@ -1,11 +1,14 @@
 // Fitness as Genesys judges it: each run's validation loss and probe scores normalised against the
 // GPT seed at the same rung (src/ladder/rank.ts fitnessOf, so the ladder and evolution agree), and
 // a confidence that grows with the highest rung a design completed (Genesys: 1 to 5 over its five
-// rungs; here 1 per rung of the ladder given, smallest first). Pure: results come in, a table out.
+// rungs; here 1 per rung of the ladder given, smallest first), and Genesys's ranking: a Massey
+// rating over the fitness at every rung plus the LLM reviewer's rating where one rated.
+// Pure: results come in, a table out.
 import { RUNGS } from '../../ladder/rungs';
 import { fitnessOf, normaliser, type EntryStatus, type ProbeLite } from '../../ladder/rank';
 import type { RunReport } from '../../train/report';
 import type { DesignRecord } from '../../store/types';
+import { masseyRatings, spread } from './massey';
 
 /** What selection needs of one design's run at one rung (from its report.json or its failure). */
 export interface RunResult {
@@ -32,6 +35,11 @@ export interface FitnessEntry {
   readonly runs: Readonly<Partial<Record<string, EntryStatus>>>;
   /** The design is the GPT seed every rung normalises against: never ranked or promoted. */
   readonly reference: boolean;
+  /** Massey rating over the fitness at every rung and the reviewer's rating (massey.ts), as
+   *  Genesys ranks; undefined when the design met no other on any criterion. */
+  readonly rating?: number;
+  /** The LLM reviewer's rating 1-5, when one rated the proposal. */
+  readonly review?: number;
 }
 
 export type FitnessTable = ReadonlyMap<string, FitnessEntry>;
@@ -41,6 +49,19 @@ export interface FitnessOptions {
   readonly rungs?: readonly string[];
   /** Id of the GPT seed's design (default: a seed whose id names GPT, e.g. 'gpt2'). */
   readonly reference?: string;
+  /** Weight of the reviewer's rating in the Massey ranking against the lowest rung's fitness
+   *  (each rung weighs 1, 2, 3... up the ladder; default 0.5; 0: ratings do not count). */
+  readonly reviewWeight?: number;
+}
+
+/** The reviewer's rating 1-5 of a design's proposal (the LLM designer's, or one set by hand). */
+export function reviewRating(d: DesignRecord): number | undefined {
+  const pick = (v: unknown): number | undefined => {
+    const r = (v as { rating?: unknown } | undefined)?.rating;
+    return typeof r === 'number' && r >= 1 && r <= 5 ? r : undefined;
+  };
+  const detail = (d.proposal as { detail?: { review?: unknown } } | undefined)?.detail;
+  return pick(detail?.review) ?? pick(d.review);
 }
 
 /** The GPT seed's design id among `designs`, when there is one. */
@@ -141,6 +162,7 @@ export function fitnessTable(
       }
     });
     const rung = top >= 0 ? rungs[top] : undefined;
+    const review = reviewRating(d);
     table.set(d.id, {
       fitness: rung !== undefined ? byRung[rung] : undefined,
       confidence: top + 1,
@@ -148,7 +170,40 @@ export function fitnessTable(
       byRung,
       runs,
       reference: d.id === ref,
+      ...(review !== undefined ? { review } : {}),
     });
+  }
+  return withRatings(table, rungs, opts.reviewWeight ?? 0.5);
+}
+
+/** Adds the Massey rating of every design with a fitness (the others stay unrated). */
+function withRatings(
+  table: Map<string, FitnessEntry>,
+  rungs: readonly string[],
+  reviewWeight: number,
+): Map<string, FitnessEntry> {
+  const scored = [...table].filter(([, e]) => e.fitness !== undefined).map(([id]) => id);
+  const criterion = (get: (e: FitnessEntry) => number | undefined, weight: number) => ({
+    weight,
+    scores: new Map(
+      scored.flatMap((id) => {
+        const v = get(table.get(id)!);
+        return v === undefined ? [] : [[id, v] as [string, number]];
+      }),
+    ),
+  });
+  // Ratings 1-5 brought to fitness units: one standard deviation of the reviews counts as one
+  // of the fitness values (pooled over the rungs), times reviewWeight.
+  const fit = scored.flatMap((id) => Object.values(table.get(id)!.byRung) as number[]);
+  const reviews = scored.flatMap((id) => table.get(id)!.review ?? []);
+  const unit = spread(reviews) > 0 ? spread(fit) / spread(reviews) : 0;
+  const ratings = masseyRatings(scored, [
+    // a rung's games weigh its place on the ladder: results at a larger scale say more
+    ...rungs.map((rung, i) => criterion((e) => e.byRung[rung], i + 1)),
+    criterion((e) => (e.review === undefined ? undefined : e.review * unit), reviewWeight),
+  ]);
+  for (const [id, rating] of ratings) {
+    table.set(id, { ...table.get(id)!, rating });
   }
   return table;
 }

@@ -5,6 +5,7 @@ export {
   fitnessTable,
   referenceId,
   resultFromReport,
+  reviewRating,
   type FitnessEntry,
   type FitnessOptions,
   type FitnessTable,
@@ -21,4 +22,5 @@ export {
   type Choice,
   type Operator,
 } from './choose';
-export { promotions, type Promotion, type RunningRun } from './promote';
+export { highestFirst, promotions, type Promotion, type RunningRun } from './promote';
+export { masseyRatings, type Criterion } from './massey';

@@ -85,9 +85,34 @@ function order(ds: DesignRecord[], table: FitnessTable, rungs: readonly Rung[], 
 }
 
 /**
+ * `free` of `ranked` (best first): each slot takes the best left, or with probability
+ * promoteExploreRate one of the others left, uniformly (Genesys promotes among good and poor
+ * designs of low confidence, so a design that did poorly at a small scale still gets a chance).
+ */
+function explore(
+  ranked: readonly DesignRecord[],
+  free: number,
+  s: EvolveSettings,
+  rng: () => number,
+): DesignRecord[] {
+  const left = [...ranked];
+  const out: DesignRecord[] = [];
+  while (out.length < free && left.length > 0) {
+    const k =
+      left.length > 1 && rng() < s.promoteExploreRate
+        ? 1 + Math.floor(rng() * (left.length - 1))
+        : 0;
+    out.push(...left.splice(Math.min(k, left.length - 1), 1));
+  }
+  return out;
+}
+
+/**
  * The runs to start, lowest rung first (cheap before expensive), each rung within its slots.
  * `rungs` in ladder order, smallest first (their maxDesigns are the budgets); `running`: runs
- * under way, which hold their slots. A design trains at one rung at a time.
+ * under way, which hold their slots. A design trains at one rung at a time. With `rng`, a slot
+ * above the lowest rung goes to a poorer design with probability promoteExploreRate; without it,
+ * best first.
  */
 export function promotions(
   designs: readonly DesignRecord[],
@@ -95,6 +120,7 @@ export function promotions(
   rungs: readonly Rung[],
   settings: EvolveSettings,
   running: readonly RunningRun[] = [],
+  rng?: () => number,
 ): Promotion[] {
   const alive = viable(designs);
   const busy = new Set(running.map((r) => r.id));
@@ -108,7 +134,8 @@ export function promotions(
     const pool = candidates(alive, table, rungs, i, busy);
     const picked = pool.filter((d) => !isRef(d));
     order(picked, table, rungs, i);
-    const chosen = picked.slice(0, free);
+    const chosen =
+      i > 0 && rng !== undefined ? explore(picked, free, settings, rng) : picked.slice(0, free);
     const ref = pool.find(isRef);
     // the reference trains only where someone else will be measured against it
     if (ref && chosen.length > 0) {
@@ -121,4 +148,14 @@ export function promotions(
     }
   });
   return out;
+}
+
+/**
+ * The order the loop starts runs in: highest rung first, so a promoted design moves up as soon as
+ * its rung's budget allows instead of after every design waiting at the rungs below. Stable: a
+ * rung's reference stays ahead of the designs measured against it. `rungs`: names, smallest first.
+ */
+export function highestFirst(ps: readonly Promotion[], rungs: readonly string[]): Promotion[] {
+  const at = new Map(rungs.map((n, i) => [n, i]));
+  return [...ps].sort((a, b) => (at.get(b.rung) ?? 0) - (at.get(a.rung) ?? 0));
 }

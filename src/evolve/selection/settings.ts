@@ -25,6 +25,16 @@ export interface EvolveSettings {
   readonly promoteFraction: number;
   /** A rung promotes nobody before this many designs ranked there: a quarter of 1 is noise. */
   readonly promoteAfter: number;
+  /** Chance that a promotion slot above the lowest rung goes to one of the poorer candidates
+   *  rather than the best (Genesys promotes among good and poor designs; its explore rate 0.2). */
+  readonly promoteExploreRate: number;
+  /** Novelty: a proposal whose code equals a design of the tree up to names and layout, and
+   *  differs in at most this many numeric constants, is refused as its near duplicate (0: only
+   *  renamed or reformatted copies; a changed constant is a real edit). */
+  readonly nearDuplicateNumbers: number;
+  /** Weight of the LLM reviewer's rating in the ranking (Genesys ranks by Massey over the
+   *  normalised scores plus the review rating), against 1 for each rung's fitness; 0: ignored. */
+  readonly reviewWeight: number;
 }
 
 const DEFAULTS: EvolveSettings = {
@@ -37,6 +47,9 @@ const DEFAULTS: EvolveSettings = {
   goodFraction: 0.5,
   promoteFraction: 0.25,
   promoteAfter: 4,
+  promoteExploreRate: 0.2,
+  nearDuplicateNumbers: 0,
+  reviewWeight: 0.5,
 };
 
 /** Which settings are probabilities in [0, 1]; the others are counts (non-negative integers). */
@@ -47,6 +60,8 @@ const RATES: ReadonlySet<keyof EvolveSettings> = new Set([
   'exploreRate',
   'goodFraction',
   'promoteFraction',
+  'reviewWeight',
+  'promoteExploreRate',
 ]);
 
 export class SettingsError extends Error {
