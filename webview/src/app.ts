@@ -118,8 +118,10 @@ export class App {
         this.setDesigns(m.designs, m.leaderboards, false);
         break;
       case 'curve-append': {
+        // Asked before the append: after it, the new curve's rung is always known.
+        const knownRung = this.rungs().includes(m.rung);
         const isNew = this.curves.append(m, m.tokens, m.loss);
-        if (isNew && !this.rungs().includes(m.rung)) {
+        if (isNew && !knownRung) {
           this.refreshRung();
         } else {
           this.curvesView.appended(m.key, isNew);

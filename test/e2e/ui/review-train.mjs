@@ -64,19 +64,11 @@ async function curvePoints(page) {
 }
 
 /**
- * Trains `id` at the smallest rung and watches the dashboard. The dashboard opens first and
- * again once the run shows in the status bar: a 50k run at the e2e steps scale takes seconds,
- * so a dashboard opened only afterwards could miss every live point.
+ * Trains `id` at the smallest rung and watches the dashboard, opened once the run shows in the
+ * status bar (the e2e steps scale makes the run last about 20 s: long enough to see it grow).
  */
 async function trainAndWatch(ctx, id) {
   const { page, ws, shot } = ctx;
-  await runCommand(page, 'Blocksmith: Open Dashboard');
-  await webview(page).locator('[data-testid=curves], [data-testid=empty]').first().waitFor({
-    state: 'attached',
-    timeout: 60_000,
-  });
-  const before = await curvePoints(page);
-  await shot('dashboard-before');
   await runCommand(page, 'Blocksmith: Train on Ladder');
   await answerTrainPickers(page, id);
   const status = await until('the training status bar item', () =>
@@ -85,6 +77,12 @@ async function trainAndWatch(ctx, id) {
   assert.match(status, new RegExp(id), `the status bar item names the design: "${status}"`);
   await shot('training-status');
   await runCommand(page, 'Blocksmith: Open Dashboard');
+  await webview(page).locator('[data-testid=curves], [data-testid=empty]').first().waitFor({
+    state: 'attached',
+    timeout: 60_000,
+  });
+  const before = await curvePoints(page);
+  await shot('dashboard-open');
   const reads = [before];
   // What the dashboard and the status bar showed, for the failure message.
   const seen = [];
