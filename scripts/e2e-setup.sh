@@ -52,10 +52,16 @@ install_apt() {
   say "Debian packages installed in $(elapsed "$t")"
 }
 
-# npm_install <dir> <package@version>: a private npm project in <dir>, so npm never climbs up to
-# the repository's package.json. A stamp file marks a completed install.
+# npm_install <dir> <package@version> [node]: a private npm project in <dir>, so npm never climbs
+# up to the repository's package.json. A stamp file marks a completed install. With [node], npm's
+# own CLI runs on that Node: npm puts the directory of the Node running it first on the PATH of
+# install scripts, so a system npm (Node 20) would make code-server's postinstall see Node 20.
 npm_install() {
   local dir="$1" spec="$2" stamp="$1/.installed-${2//[@\/]/_}"
+  local npm_cmd=(npm)
+  if [ -n "${3:-}" ]; then
+    npm_cmd=("$3" "$(readlink -f "$(command -v npm)")")
+  fi
   if [ -f "$stamp" ]; then
     say "$spec present ($dir)"
     return
@@ -65,7 +71,9 @@ npm_install() {
   mkdir -p "$dir"
   echo '{ "name": "blocksmith-e2e-cache", "private": true }' >"$dir/package.json"
   say "installing $spec into $dir"
-  (cd "$dir" && npm install --prefix "$dir" --save-exact --no-audit --no-fund \
+  # `npm run test:e2e` exports npm's own variables (the Node that runs it among them): drop them.
+  (cd "$dir" && env -u NODE -u npm_node_execpath -u npm_execpath -u npm_config_prefix \
+    "${npm_cmd[@]}" install --prefix "$dir" --save-exact --no-audit --no-fund \
     --loglevel=error "$spec" >"$dir/npm-install.log" 2>&1) || {
     echo "e2e-setup: npm install $spec failed; the log's tail ($dir/npm-install.log):" >&2
     tail -n 40 "$dir/npm-install.log" >&2
@@ -89,7 +97,7 @@ node_root="$(dirname "$(dirname "$node_bin")")"
 # takes its headers (a user npmrc may point nodedir at the system Node's).
 export PATH="$node_root/bin:$PATH"
 export npm_config_nodedir="$node_root"
-npm_install "$cache/code-server" "code-server@$CODE_SERVER_VERSION"
+npm_install "$cache/code-server" "code-server@$CODE_SERVER_VERSION" "$node_bin"
 cs_root="$cache/code-server/node_modules/code-server"
 for f in out/node/entry.js lib/vscode/out/server-main.js; do
   if [ ! -f "$cs_root/$f" ]; then

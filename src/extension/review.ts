@@ -249,6 +249,9 @@ export async function acceptProposal(s: Services, arg?: unknown): Promise<void> 
     });
   });
   s.log.appendLine(`accepted ${id}${edited ? ' (edited, verified again)' : ''}`);
+  // The proposal is a design now: its diff tab gives way to the block itself.
+  await closeEditorsOf(uri, true);
+  await vscode.window.showTextDocument(uri, { preview: false });
   void vscode.window
     .showInformationMessage(
       `Blocksmith: accepted ${id}${edited ? ' with your edits' : ''}: it is verified and can train on the ladder.`,
@@ -259,14 +262,14 @@ export async function acceptProposal(s: Services, arg?: unknown): Promise<void> 
     );
 }
 
-/** Saves (nothing is lost) and closes every editor of the design's block, diff or not. */
-async function closeEditorsOf(uri: vscode.Uri): Promise<void> {
+/** Saves (nothing is lost) and closes the editors of the design's block (only its diffs: diffsOnly). */
+async function closeEditorsOf(uri: vscode.Uri, diffsOnly = false): Promise<void> {
   const shows = (u: vscode.Uri): boolean => u.scheme === 'file' && u.fsPath === uri.fsPath;
   const tabs = vscode.window.tabGroups.all.flatMap((g) =>
     g.tabs.filter((t) =>
       t.input instanceof vscode.TabInputTextDiff
         ? shows(t.input.modified)
-        : t.input instanceof vscode.TabInputText && shows(t.input.uri),
+        : !diffsOnly && t.input instanceof vscode.TabInputText && shows(t.input.uri),
     ),
   );
   if (tabs.length > 0) {

@@ -212,7 +212,8 @@ export class CurvesView {
       width: this.lineWidth(c),
       dash: c.kind === 'val' ? [6, 4] : undefined,
       paths: uPlot.paths.linear!(),
-      points: { show: false },
+      // Validation curves have few points (a handful of evals a run): markers show even the first.
+      points: { show: c.kind === 'val', size: 5 },
       facets: [
         { scale: 'x', auto: true },
         { scale: 'y', auto: true },

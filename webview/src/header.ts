@@ -10,9 +10,14 @@ export function trainingText(t: TrainingStatus | null): string {
   if (t === null) {
     return 'idle';
   }
-  const pct = t.totalSteps > 0 ? ` (${Math.floor((100 * t.step) / t.totalSteps)}%)` : '';
+  const what = `${t.evolving === true ? 'Evolving: training' : 'Training'} ${t.design} at ${t.rung}`;
+  if (t.totalSteps <= 0) {
+    // Before the trainer's hello: it is verifying the block and loading the data.
+    return `${what} · starting…`;
+  }
+  const pct = ` (${Math.floor((100 * t.step) / t.totalSteps)}%)`;
   return [
-    `${t.evolving === true ? 'Evolving: training' : 'Training'} ${t.design} at ${t.rung}`,
+    what,
     `step ${t.step}/${t.totalSteps}${pct}`,
     `${compact(t.tokensPerSec)} tokens/s`,
     `ETA ${duration(t.etaMs)}`,

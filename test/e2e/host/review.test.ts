@@ -91,6 +91,8 @@ export const tests: HostTest[] = [
       assert.equal(after.status, 'verified');
       assert.equal(after.review?.decision, 'accepted');
       assert.equal(after.review.edited, false);
+      assert.equal(diffTabs(id).length, 0, 'the diff gives way to the accepted block');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, blockFile(id));
     },
   },
   {
