@@ -71,9 +71,12 @@ npm_install() {
   mkdir -p "$dir"
   echo '{ "name": "blocksmith-e2e-cache", "private": true }' >"$dir/package.json"
   say "installing $spec into $dir"
-  # `npm run test:e2e` exports npm's own variables (the Node that runs it among them): drop them.
-  (cd "$dir" && env -u NODE -u npm_node_execpath -u npm_execpath -u npm_config_prefix \
-    "${npm_cmd[@]}" install --prefix "$dir" --save-exact --no-audit --no-fund \
+  # `npm run test:e2e` exports npm's own variables, and an inner npm reads them as its config:
+  # npm_config_user_agent would tell code-server's postinstall the outer Node's version. Drop
+  # them all but nodedir.
+  (cd "$dir" && for v in $(compgen -e | grep -E '^(npm_|NODE$)'); do
+    [ "$v" = npm_config_nodedir ] || unset "$v"
+  done && "${npm_cmd[@]}" install --prefix "$dir" --save-exact --no-audit --no-fund \
     --loglevel=error "$spec" >"$dir/npm-install.log" 2>&1) || {
     echo "e2e-setup: npm install $spec failed; the log's tail ($dir/npm-install.log):" >&2
     tail -n 40 "$dir/npm-install.log" >&2
