@@ -10,6 +10,15 @@ import { deactivateTraining, registerTraining } from './training';
 
 export function activate(context: vscode.ExtensionContext): void {
   const s = makeServices(context);
+  // The welcome view's "not trusted" text keys on our own context key: the built-in
+  // isWorkspaceTrusted can read false before trust is resolved, and in a trusted folder it showed.
+  const untrusted = (): Thenable<unknown> =>
+    vscode.commands.executeCommand(
+      'setContext',
+      'blocksmith.untrusted',
+      !vscode.workspace.isTrusted,
+    );
+  void untrusted();
   const register = (id: string, name: string, fn: () => Promise<void>): vscode.Disposable =>
     vscode.commands.registerCommand(id, safe(name, s.log, fn));
   context.subscriptions.push(
@@ -22,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     register('blocksmith.newWorkspace', 'New Discovery Workspace', () => newWorkspace(s)),
     register('blocksmith.verifyBlock', 'Verify Block', () => verifyBlock(s)),
     register('blocksmith.showUnitTree', 'Show Unit Tree', showUnitTree),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void untrusted()),
   );
 }
 

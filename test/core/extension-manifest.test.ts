@@ -35,6 +35,8 @@ function fakeVscode(registered: { commands: string[]; views: string[] }): unknow
       registered.commands.push(id);
       return anything;
     },
+    // setContext and friends: accepted and forgotten.
+    executeCommand: () => Promise.resolve(undefined),
   };
   const window = new Proxy(
     {

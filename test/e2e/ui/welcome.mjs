@@ -28,6 +28,9 @@ export const flows = [
       });
       assert.equal(await button.isVisible(), true, 'the New Discovery Workspace button');
       await shot('welcome');
+      // The suite's workspaces are trusted: the untrusted note must not show (it once did, keyed
+      // on isWorkspaceTrusted before trust was resolved).
+      assert.doesNotMatch(await welcomeText(page, 'Evolution Tree'), /not trusted/);
     },
   },
 ];
