@@ -1,7 +1,7 @@
 // Set API Key / Clear API Key: the LLM endpoint's key lives in VS Code's SecretStorage only (never
 // in settings, the store or a log line; s.apiKey() reads it back).
 import * as vscode from 'vscode';
-import { safe } from './safe';
+import { safeCommand } from './safe';
 import { API_KEY_SECRET, type Services } from './services';
 
 async function setApiKey(s: Services): Promise<void> {
@@ -36,13 +36,7 @@ async function clearApiKey(s: Services): Promise<void> {
 /** The Set API Key and Clear API Key commands. */
 export function registerApiKey(s: Services): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(
-      'blocksmith.setApiKey',
-      safe('Set API Key', s.log, () => setApiKey(s)),
-    ),
-    vscode.commands.registerCommand(
-      'blocksmith.clearApiKey',
-      safe('Clear API Key', s.log, () => clearApiKey(s)),
-    ),
+    safeCommand(s.log, 'blocksmith.setApiKey', 'Set API Key', () => setApiKey(s)),
+    safeCommand(s.log, 'blocksmith.clearApiKey', 'Clear API Key', () => clearApiKey(s)),
   ];
 }

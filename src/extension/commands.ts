@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatReport } from '../core/report';
 import { BLOCK_FILE, describeInit, initWorkspace, preferredSeed } from '../core/workspace';
-import { readUnitTree } from '../units/tree';
+import { readUnitTree, unitsDepthFirst } from '../units/tree';
 import type { VerifyOptions } from '../verify/index';
 import { verifySource } from '../verify/index';
 import type { VerifyReport } from '../verify/types';
@@ -165,31 +165,11 @@ export async function showUnitTree(): Promise<void> {
 
 /** Depth-first from the root, indented; units the root does not reach come last. */
 function unitPicks(tree: ReturnType<typeof readUnitTree>): UnitPick[] {
-  const byName = new Map(tree.units.map((u) => [u.name, u]));
-  const out: UnitPick[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string, depth: number): void => {
-    const u = byName.get(name);
-    if (u === undefined || seen.has(name)) {
-      return;
-    }
-    seen.add(name);
-    out.push({
-      label: `${'\u00a0\u00a0'.repeat(depth)}${depth > 0 ? '└ ' : ''}${u.name}`,
-      description: u.name === tree.root ? 'root' : `${u.children.length} child(ren)`,
-      detail: `line ${u.range.start.line}`,
-      line: u.range.start.line,
-      column: u.range.start.column,
-    });
-    u.children.forEach((c) => {
-      visit(c, depth + 1);
-    });
-  };
-  if (tree.root !== undefined) {
-    visit(tree.root, 0);
-  }
-  for (const u of tree.units) {
-    visit(u.name, 0);
-  }
-  return out;
+  return unitsDepthFirst(tree).map(({ unit: u, depth }) => ({
+    label: `${'\u00a0\u00a0'.repeat(depth)}${depth > 0 ? '└ ' : ''}${u.name}`,
+    description: u.name === tree.root ? 'root' : `${u.children.length} child(ren)`,
+    detail: `line ${u.range.start.line}`,
+    line: u.range.start.line,
+    column: u.range.start.column,
+  }));
 }

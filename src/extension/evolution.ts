@@ -14,10 +14,10 @@ import {
   type LoopDesigner,
   type TrainHooks,
 } from '../evolve/loop';
-import { DesignStore } from '../store';
 import { evolveOptions, llmEndpoint } from './lib/dash-settings';
 import { logLine } from './lib/dash-status';
-import type { Services } from './services';
+import type { DesignStore } from '../store';
+import { openWritable, type Services } from './services';
 import type { TrainingStatusBar } from './status-bar';
 import { config } from './training-run';
 
@@ -46,7 +46,7 @@ export class Evolution {
     }
     const root = this.s.store.requireRoot();
     const opts = evolveOptions(config);
-    const store = await openStore(root);
+    const store = await openWritable(root, 'Evolve again');
     let designer: LoopDesigner;
     try {
       designer = await this.designer(store, opts);
@@ -214,19 +214,5 @@ export class Evolution {
 
   dispose(): void {
     this.run?.stop();
-  }
-}
-
-async function openStore(root: string): Promise<DesignStore> {
-  try {
-    return await DesignStore.open(root);
-  } catch (err) {
-    const msg = (err as Error).message;
-    throw new Error(
-      msg.includes('in use')
-        ? `${msg}. If 'blocksmith evolve' runs in a terminal, stop it (Ctrl-C: it checkpoints) and Evolve again.`
-        : msg,
-      { cause: err },
-    );
   }
 }

@@ -2,7 +2,7 @@
 // 'vscode'; everything else is the same core the CLI runs.
 import * as vscode from 'vscode';
 import { newWorkspace, showUnitTree, verifyBlock } from './commands';
-import { safe } from './safe';
+import { safeCommand } from './safe';
 import { registerLiveDiagnostics } from './live-diagnostics';
 import { registerProposals } from './proposals';
 import { makeServices } from './services';
@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   void untrusted();
   const register = (id: string, name: string, fn: () => Promise<void>): vscode.Disposable =>
-    vscode.commands.registerCommand(id, safe(name, s.log, fn));
+    safeCommand(s.log, id, name, fn);
   context.subscriptions.push(
     // Train on Ladder, Stop, Evolve/Pause/Resume, the dashboard, the status bar item.
     ...registerTraining(s),

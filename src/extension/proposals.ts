@@ -25,7 +25,7 @@ import {
   showProblems,
   verifyOptions,
 } from './review';
-import { safe } from './safe';
+import { safeCommand, type Handler } from './safe';
 import type { Services } from './services';
 import { registerEvolutionTree } from './views/evolution-tree';
 import { registerReviewQueue } from './views/review-queue';
@@ -304,15 +304,8 @@ async function designFromScratch(s: Services): Promise<void> {
 
 /** Everything of proposals and review: commands, the two views, parent documents, the API key. */
 export function registerProposals(s: Services): vscode.Disposable[] {
-  const command = (
-    id: string,
-    name: string,
-    fn: (arg?: unknown) => Promise<void>,
-  ): vscode.Disposable =>
-    vscode.commands.registerCommand(
-      id,
-      safe(name, s.log, (arg?: unknown) => fn(arg)),
-    );
+  const command = (id: string, name: string, fn: Handler): vscode.Disposable =>
+    safeCommand(s.log, id, name, fn);
   return [
     ...registerParentDocs(s),
     ...registerApiKey(s),

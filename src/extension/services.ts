@@ -130,14 +130,15 @@ export class StoreAccess implements vscode.Disposable {
   }
 }
 
-async function openWritable(root: string): Promise<DesignStore> {
+/** Opens the store for writing; held by another process, the error says how to free it and `again`. */
+export async function openWritable(root: string, again = 'try again'): Promise<DesignStore> {
   try {
     return await DesignStore.open(root);
   } catch (err) {
     const msg = (err as Error).message;
     throw new Error(
       msg.includes('in use')
-        ? `${msg}. If 'blocksmith evolve' runs in a terminal, stop it (Ctrl-C: it checkpoints) and try again.`
+        ? `${msg}. If 'blocksmith evolve' runs in a terminal, stop it (Ctrl-C: it checkpoints) and ${again}.`
         : msg,
       { cause: err },
     );

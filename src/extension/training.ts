@@ -9,6 +9,7 @@ import { Dashboard, DASHBOARD_VIEW, openReport } from './dashboard';
 import { DashboardFeed } from './dashboard-feed';
 import { Evolution } from './evolution';
 import { defaultRung } from './lib/dash-settings';
+import { safeCommand } from './safe';
 import type { Services } from './services';
 import { TrainingStatusBar } from './status-bar';
 import { config, SingleRun, type EndStatus } from './training-run';
@@ -31,7 +32,7 @@ export function registerTraining(s: Services): vscode.Disposable[] {
     id: string,
     name: string,
     fn: (...args: unknown[]) => Promise<unknown>,
-  ): vscode.Disposable => vscode.commands.registerCommand(id, guard(s, name, fn));
+  ): vscode.Disposable => safeCommand(s.log, id, name, fn);
   return [
     vscode.Disposable.from(bar, feed, dashboard, evolution),
     cmd('blocksmith.train', 'Train on Ladder', (arg, opts) =>
@@ -74,26 +75,6 @@ export async function deactivateTraining(): Promise<void> {
     return;
   }
   await Promise.all([l.evolution.stopAndWait(STOP_BOUND_MS), l.single.stopAndWait(STOP_BOUND_MS)]);
-}
-
-/** Like safe(): a failure is an error message with Show Log; the handler's value is returned. */
-function guard(s: Services, name: string, fn: (...args: unknown[]) => Promise<unknown>) {
-  return async (...args: unknown[]): Promise<unknown> => {
-    try {
-      return await fn(...args);
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      s.log.appendLine(`[${name}] failed: ${e instanceof Error ? (e.stack ?? msg) : msg}`);
-      void vscode.window
-        .showErrorMessage(`Blocksmith: ${name} failed: ${msg}`, 'Show Log')
-        .then((pick) => {
-          if (pick === 'Show Log') {
-            s.log.show(true);
-          }
-        });
-      return undefined;
-    }
-  };
 }
 
 /** False (with the reason and a Manage Workspace Trust action) in an untrusted workspace. */

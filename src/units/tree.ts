@@ -74,6 +74,34 @@ export function readUnitTree(fileName: string, source: string): UnitTree {
   };
 }
 
+/**
+ * Every unit once, depth-first from the root in `children` order (depth 0 = the root); the units
+ * the root does not reach come last, each at depth 0 with its own unreached children below it.
+ */
+export function unitsDepthFirst(tree: UnitTree): { unit: UnitNode; depth: number }[] {
+  const byName = new Map(tree.units.map((u) => [u.name, u]));
+  const out: { unit: UnitNode; depth: number }[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string, depth: number): void => {
+    const u = byName.get(name);
+    if (u === undefined || seen.has(name)) {
+      return;
+    }
+    seen.add(name);
+    out.push({ unit: u, depth });
+    u.children.forEach((c) => {
+      visit(c, depth + 1);
+    });
+  };
+  if (tree.root !== undefined) {
+    visit(tree.root, 0);
+  }
+  tree.units.forEach((u) => {
+    visit(u.name, 0);
+  });
+  return out;
+}
+
 /** The names of the units reachable from `root` through `children` (root included). */
 export function reachableUnits(tree: UnitTree): Set<string> {
   const byName = new Map(tree.units.map((u) => [u.name, u]));

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS } from '../../scripts/e2e/browser.mjs';
 
 const require = createRequire(import.meta.url);
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -215,16 +216,7 @@ function fakeHost(bodyClass) {
   };
 }
 
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The e2e suite's Chromium flags (headless, no sandbox, nothing reaching the network).
 
 export async function launch(userDataDir) {
   const { chromium } = require('playwright-core');

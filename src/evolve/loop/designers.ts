@@ -15,7 +15,7 @@ import {
 import { keyedRandom } from '../../gab/rng';
 import type { DesignStore } from '../../store';
 import { verifySource } from '../../verify';
-import { offlineDesigner } from '../offline';
+import { offlineDesigner, ratesFor } from '../offline';
 import type { Action } from '../selection';
 import type { LoopDesigner, Proposed } from './design';
 import { crossSlot, libraryFor, scratchExample } from './llm-inputs';
@@ -29,12 +29,7 @@ export function offlineLoopDesigner(seed: number): LoopDesigner {
     name: 'offline',
     propose(action, store, _signal, step) {
       const rng = keyedRandom(seed, `evolve-step-${step}`);
-      const rates =
-        action.operator === 'scratch'
-          ? { scratchRate: 1, crossoverRate: 0 }
-          : action.operator === 'crossover'
-            ? { scratchRate: 0, crossoverRate: 1 }
-            : { scratchRate: 0, crossoverRate: 0 };
+      const rates = ratesFor(action.operator);
       try {
         const p = offlineDesigner({ rng, ...rates }).propose(
           parentsOf(store, action.parents),

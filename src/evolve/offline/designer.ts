@@ -51,6 +51,16 @@ export interface OfflineDesignerOptions {
   readonly steer?: Steer;
 }
 
+/** The rates that make the designer apply exactly `operator` (rather than draw one). */
+export function ratesFor(
+  operator: 'mutate' | 'crossover' | 'scratch',
+): Pick<OfflineDesignerOptions, 'scratchRate' | 'crossoverRate'> {
+  return {
+    scratchRate: operator === 'scratch' ? 1 : 0,
+    crossoverRate: operator === 'crossover' ? 1 : 0,
+  };
+}
+
 export interface OfflineDesigner {
   propose(parents: readonly ParentDesign[], library: readonly LibraryUnit[]): Proposal;
 }

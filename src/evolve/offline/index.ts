@@ -1,6 +1,7 @@
 // The offline designer and its unit-variant library.
 export {
   offlineDesigner,
+  ratesFor,
   type OfflineDesigner,
   type OfflineDesignerOptions,
   type ParentDesign,

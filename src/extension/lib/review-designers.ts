@@ -3,7 +3,12 @@
 // for mutations. Either returns a candidate for the store, or a failure in words. The API key
 // goes only to the client: never into a result, a message or a log line.
 import { llmDesigner, modelsFor, OpenAICompatible, type DesignFailure } from '../../agents';
-import { offlineDesigner, type LibraryUnit, type ParentDesign } from '../../evolve/offline';
+import {
+  offlineDesigner,
+  ratesFor,
+  type LibraryUnit,
+  type ParentDesign,
+} from '../../evolve/offline';
 import { mulberry32 } from '../../gab/rng';
 import type { VerifyOptions } from '../../verify';
 import { verifySource } from '../../verify';
@@ -44,12 +49,7 @@ export type Outcome =
 /** The offline designer; `seed` makes the draw reproducible (it is kept in the record). */
 export function proposeOffline(ask: Ask, library: readonly LibraryUnit[], seed: number): Outcome {
   const rng = mulberry32(seed);
-  const rates =
-    ask.kind === 'scratch'
-      ? { scratchRate: 1, crossoverRate: 0 }
-      : ask.kind === 'crossover'
-        ? { scratchRate: 0, crossoverRate: 1 }
-        : { scratchRate: 0, crossoverRate: 0 };
+  const rates = ratesFor(ask.kind);
   const steer =
     ask.kind === 'mutate'
       ? {

@@ -2,7 +2,7 @@
 // root, indented, each with the role the offline designer knows it by (units without one can only
 // be rewritten by the LLM designer).
 import { unitRoles } from '../../evolve/offline';
-import { readUnitTree } from '../../units/tree';
+import { readUnitTree, unitsDepthFirst } from '../../units/tree';
 
 export interface UnitRow {
   readonly name: string;
@@ -19,35 +19,17 @@ export interface UnitRow {
 export function unitRows(source: string, offline: boolean): UnitRow[] {
   const tree = readUnitTree('block.ts', source);
   const roles = new Map(unitRoles(source).map((r) => [r.name, r.role]));
-  const byName = new Map(tree.units.map((u) => [u.name, u]));
-  const out: UnitRow[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string, depth: number): void => {
-    const u = byName.get(name);
-    if (u === undefined || seen.has(name)) {
-      return;
-    }
-    seen.add(name);
-    const role = roles.get(name);
-    const what = name === tree.root ? 'root' : (role ?? 'helper');
+  return unitsDepthFirst(tree).map(({ unit: u, depth }) => {
+    const role = roles.get(u.name);
+    const what = u.name === tree.root ? 'root' : (role ?? 'helper');
     const hint = offline && role === undefined ? ' · needs the LLM designer' : '';
-    out.push({
-      name,
+    return {
+      name: u.name,
       depth,
       role,
-      label: `${'\u00a0\u00a0\u00a0'.repeat(depth)}${depth > 0 ? '└ ' : ''}${name}`,
+      label: `${'\u00a0\u00a0\u00a0'.repeat(depth)}${depth > 0 ? '└ ' : ''}${u.name}`,
       description: `${what}${hint}`,
       line: u.range.start.line,
-    });
-    u.children.forEach((c) => {
-      visit(c, depth + 1);
-    });
-  };
-  if (tree.root !== undefined) {
-    visit(tree.root, 0);
-  }
-  tree.units.forEach((u) => {
-    visit(u.name, 0);
+    };
   });
-  return out;
 }

@@ -15,7 +15,7 @@ import {
   type DesignNode,
 } from '../lib/review-tree';
 import { blockUri, designOf, openDiff } from '../review';
-import { safe } from '../safe';
+import { safeCommand, type Handler } from '../safe';
 import type { Services } from '../services';
 
 /** Whether any rung of the design has a training report (.blocksmith/runs/<id>/<rung>/report.json). */
@@ -135,15 +135,8 @@ export function registerEvolutionTree(s: Services): vscode.Disposable[] {
     showCollapseAll: true,
   });
   tree.schedule();
-  const command = (
-    id: string,
-    name: string,
-    fn: (arg?: unknown) => Promise<void>,
-  ): vscode.Disposable =>
-    vscode.commands.registerCommand(
-      id,
-      safe(name, s.log, (arg?: unknown) => fn(arg)),
-    );
+  const command = (id: string, name: string, fn: Handler): vscode.Disposable =>
+    safeCommand(s.log, id, name, fn);
   return [
     vscode.Disposable.from(tree),
     view,
