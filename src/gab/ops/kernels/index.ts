@@ -37,27 +37,41 @@ export type KernelFns = Readonly<Record<string, (...args: number[]) => void>>;
 const STACK_BYTES = 65536;
 
 let build: 'fma' | 'simd' | undefined;
+let relaxed: boolean | undefined;
 
-/** Which build runs here: 'fma' where relaxed SIMD validates (after enabling it), else 'simd'. */
+/** Whether relaxed-SIMD modules validate here, after enabling them where V8 has them behind a flag. */
+function relaxedSimd(): boolean {
+  if (relaxed === undefined) {
+    const probe = Buffer.from(Object.values(KERNEL_BINARIES)[0]?.fma ?? '', 'base64');
+    const valid = (): boolean => probe.length > 0 && WebAssembly.validate(probe);
+    if (!valid()) {
+      // Node 20's V8 (11.3) has relaxed SIMD behind this flag; it applies to modules compiled after
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    }
+    relaxed = valid();
+  }
+  return relaxed;
+}
+
+/** Which build runs here: 'fma' where relaxed SIMD validates, else 'simd'. */
 export function kernelBuild(): 'fma' | 'simd' {
-  if (build) {
-    return build;
-  }
-  const probe = Buffer.from(Object.values(KERNEL_BINARIES)[0]?.fma ?? '', 'base64');
-  const valid = (): boolean => probe.length > 0 && WebAssembly.validate(probe);
-  if (process.env.BLOCKSMITH_KERNELS === 'simd') {
-    build = 'simd';
-  } else if (valid()) {
-    build = 'fma';
-  } else {
-    // Node 20's V8 (11.3) has relaxed SIMD behind this flag; it applies to modules compiled after
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-    build = valid() ? 'fma' : 'simd';
-  }
+  build ??= process.env.BLOCKSMITH_KERNELS !== 'simd' && relaxedSimd() ? 'fma' : 'simd';
   return build;
 }
 
-const instances = new WeakMap<object, Map<string, KernelFns>>();
+let instances = new WeakMap<object, Map<string, KernelFns>>();
+
+/**
+ * Forces a build for the kernels loaded from now on (tests and benchmarks compare the two); the
+ * instances loaded before are dropped. Throws for 'fma' where the engine lacks relaxed SIMD.
+ */
+export function useKernelBuild(b: 'fma' | 'simd'): void {
+  if (b === 'fma' && !relaxedSimd()) {
+    throw new Error('wasm kernels: this engine has no relaxed SIMD, so no FMA build');
+  }
+  build = b;
+  instances = new WeakMap();
+}
 
 function isWasmBackend(b: unknown): b is WasmBackend {
   const w = (b as { wasm?: { asm?: { memory?: unknown }; _malloc?: unknown } } | undefined)?.wasm;
