@@ -36,6 +36,7 @@ try {
     rungs: require('../out/src/ladder/rungs.js'),
     parallel: require('../out/src/train/parallel/index.js'),
     optim: require('../out/src/train/optim.js'),
+    kernels: require('../out/src/gab/ops/kernels/index.js'),
   };
   require('../out/src/paths.js').packageRoot();
 } catch (err) {
@@ -127,7 +128,11 @@ function pytorch(rung) {
 const fmt = (x) => (x === undefined ? '-' : Math.round(x).toLocaleString('en-US'));
 const load = () => loadavg()[0].toFixed(2);
 // the figures need the cores to themselves: say how busy the machine was
-console.log(`${cpus().length} cores, load average ${load()} at the start`);
+console.log(
+  `${cpus().length} cores, load average ${load()} at the start; Blocksmith wasm kernels: ` +
+    `${mods.kernels.kernelBuild() === 'fma' ? 'SIMD128 + relaxed-SIMD FMA' : 'SIMD128'} ` +
+    '(BLOCKSMITH_KERNELS=simd forces SIMD128)',
+);
 const missing = torchMissing();
 if (missing) {
   console.log(

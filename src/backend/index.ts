@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { dirname, join } from 'node:path';
+import { kernelBuild } from '../gab/ops/kernels';
 import { ensureGradients } from './gradients';
 import { loadNative, packageVersion, type NativeBackend } from './native';
 
@@ -99,7 +100,8 @@ async function deviceOf(name: ChosenBackend['name']): Promise<string> {
       return 'CPU (libtensorflow)';
     case 'wasm': {
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      return `CPU (WebAssembly${simd ? ' SIMD' : ', no SIMD'}, one thread)`;
+      const fma = kernelBuild() === 'fma' ? ' with relaxed-SIMD FMA' : '';
+      return `CPU (WebAssembly${simd ? ' SIMD' : ', no SIMD'}, one thread; Blocksmith kernels${fma})`;
     }
     case 'cpu':
       return 'CPU (plain JavaScript)';

@@ -163,6 +163,34 @@ export class AdamW {
     return out;
   }
 
+  /**
+   * applyHost for one data-parallel shard: `params` (path -> host values, updated in place) are
+   * the parameters this worker updates, `grads` their summed gradients; the caller sums the squared
+   * norm over every shard in a fixed order, so each worker clips with the same bits. The step count
+   * advances as in applyHost (a non-finite norm: nothing moves, as there).
+   */
+  applyShard(
+    grads: ReadonlyMap<string, Float32Array>,
+    params: ReadonlyMap<string, Float32Array>,
+    lr: number,
+    gradNorm: number,
+  ): void {
+    if (!Number.isFinite(gradNorm)) {
+      return;
+    }
+    const clip = this.cfg.clipNorm;
+    const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
+    this.t += 1;
+    const k = { lr, scale, bc1: 1 - this.cfg.beta1 ** this.t, bc2: 1 - this.cfg.beta2 ** this.t };
+    for (const [path, p] of params) {
+      const variable = this.vars.get(path);
+      const g = grads.get(path);
+      if (variable && g) {
+        this.updateHost(path, variable.rank, p, g, k);
+      }
+    }
+  }
+
   /** PyTorch's AdamW step for one parameter, in float64 arithmetic, stored as float32. */
   private update(
     path: string,
@@ -170,11 +198,25 @@ export class AdamW {
     g: Float32Array,
     k: { lr: number; scale: number; bc1: number; bc2: number },
   ): void {
+    const p = Float32Array.from(variable.dataSync() as Float32Array);
+    this.updateHost(path, variable.rank, p, g, k);
+    tf.tidy(() => {
+      variable.assign(tf.tensor(p, variable.shape, 'float32'));
+    });
+  }
+
+  /** The update of one parameter's host values `p` in place; decay only on rank > 1. */
+  private updateHost(
+    path: string,
+    rank: number,
+    p: Float32Array,
+    g: Float32Array,
+    k: { lr: number; scale: number; bc1: number; bc2: number },
+  ): void {
     const { beta1, beta2, eps, weightDecay } = this.cfg;
-    const keep = 1 - (variable.rank > 1 ? k.lr * weightDecay : 0);
+    const keep = 1 - (rank > 1 ? k.lr * weightDecay : 0);
     const m = this.moment(this.m, path, g.length);
     const v = this.moment(this.v, path, g.length);
-    const p = Float32Array.from(variable.dataSync() as Float32Array);
     const sbc2 = Math.sqrt(k.bc2);
     const step = k.lr / k.bc1;
     for (let i = 0; i < p.length; i++) {
@@ -185,9 +227,6 @@ export class AdamW {
       v[i] = vi;
       p[i] = p[i] * keep - (step * mi) / (Math.sqrt(vi) / sbc2 + eps);
     }
-    tf.tidy(() => {
-      variable.assign(tf.tensor(p, variable.shape, 'float32'));
-    });
   }
 
   private moment(src: Map<string, Float32Array>, path: string, n: number): Float32Array {
@@ -249,13 +288,18 @@ export class AdamW {
   }
 }
 
-/** sqrt(sum of squares) over all gradients, accumulated in float64. */
-function globalNorm(grads: readonly Float32Array[]): number {
+/** The sum of squares over `grads`, accumulated in float64 in order. */
+export function sumOfSquares(grads: readonly Float32Array[]): number {
   let sq = 0;
   for (const g of grads) {
     for (let i = 0; i < g.length; i++) {
       sq += g[i] * g[i];
     }
   }
-  return Math.sqrt(sq);
+  return sq;
+}
+
+/** sqrt(sum of squares) over all gradients, accumulated in float64. */
+function globalNorm(grads: readonly Float32Array[]): number {
+  return Math.sqrt(sumOfSquares(grads));
 }

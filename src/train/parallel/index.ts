@@ -1,8 +1,9 @@
 // Data-parallel training on worker threads: each worker holds the same model (same seed, so the
 // same initial parameters) on its own tfjs backend and computes the gradient of its share of the
-// batch; the gradients are summed through a SharedArrayBuffer and every worker applies the same
-// AdamW step, so the parameters stay identical without being broadcast. With one worker the
-// replica runs in this thread instead (no worker, same results).
+// batch; the gradients are summed through a SharedArrayBuffer, each worker runs AdamW on its own
+// shard of the parameters and every worker loads the shared result (worker.ts), so the replicas
+// stay identical. With one worker the replica runs in this thread instead (no worker, same
+// results).
 //
 // wasm runs one thread per backend under Node, so on two cores two workers nearly double the
 // throughput (bench/train.mjs measures it). Under Node's permission model the process needs
@@ -88,9 +89,17 @@ export class DataParallel {
     return sum(out.map((o, r) => (o.loss * parts[r].rows) / batchSize));
   }
 
-  /** Parameters and AdamW state (all replicas hold the same; worker 0's is read). */
+  /** Parameters (identical in every replica: worker 0's) and AdamW state (each worker's shard). */
   async exportState(): Promise<TrainState> {
-    return this.local ? this.local.exportState() : this.pool!.call(0, { op: 'export' });
+    if (this.local) {
+      return this.local.exportState();
+    }
+    const all = await this.pool!.all(
+      Array.from({ length: this.pool!.count }, () => ({ op: 'export' as const })),
+    );
+    const merge = (k: 'm' | 'v'): Record<string, Float32Array> =>
+      Object.assign({}, ...all.map((s) => s.optim[k])) as Record<string, Float32Array>;
+    return { params: all[0].params, optim: { t: all[0].optim.t, m: merge('m'), v: merge('v') } };
   }
 
   /** Loads `s` into every replica. */

@@ -81,7 +81,9 @@ export class Pool {
       }
       const pool = new Pool(workers, ready[0].size, ready[0].backend);
       const grads = new SharedArrayBuffer(count * pool.size * 4);
-      await pool.all(workers.map(() => ({ op: 'attach', grads, ctrl: pool.ctrl })));
+      const params = new SharedArrayBuffer(pool.size * 4);
+      const norms = new SharedArrayBuffer(count * 8);
+      await pool.all(workers.map(() => ({ op: 'attach', grads, params, norms, ctrl: pool.ctrl })));
       return pool;
     } catch (err) {
       await Promise.all(workers.map((w) => w.terminate()));

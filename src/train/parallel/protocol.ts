@@ -26,7 +26,16 @@ export interface WorkerInit {
 }
 
 export type Request =
-  | { readonly op: 'attach'; readonly grads: SharedArrayBuffer; readonly ctrl: SharedArrayBuffer }
+  | {
+      readonly op: 'attach';
+      /** One flat gradient slot a worker. */
+      readonly grads: SharedArrayBuffer;
+      /** The flat parameters: each worker writes its shard after AdamW, all read every value. */
+      readonly params: SharedArrayBuffer;
+      /** Float64 per worker: its shard's squared gradient norm. */
+      readonly norms: SharedArrayBuffer;
+      readonly ctrl: SharedArrayBuffer;
+    }
   | {
       readonly op: 'step';
       /** This worker's windows [rows, context + 1]; rows may be 0. */

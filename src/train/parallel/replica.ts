@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chooseBackend } from '../../backend';
 import { loadBlock } from '../../gab/loader';
 import { LanguageModel } from '../../model/lm';
-import { AdamW, gradsByPath, type AdamWState, type OptimConfig } from '../optim';
+import { AdamW, gradsByPath, sumOfSquares, type AdamWState, type OptimConfig } from '../optim';
 
 /** Everything a replica is built from: the same in every worker of a run. */
 export interface ReplicaOptions {
@@ -28,6 +28,12 @@ export interface ReplicaOptions {
 export interface TrainState {
   readonly params: Record<string, Float32Array>;
   readonly optim: AdamWState;
+}
+
+/** The parameters one worker updates: whole parameters, contiguous in declaration order. */
+export interface Shard {
+  /** [path, flat offset, size] of each parameter of the shard. */
+  readonly params: readonly (readonly [string, number, number])[];
 }
 
 /** ids [B, L] and targets [B, L] of token windows [B, L + 1] (row-major). */
@@ -111,15 +117,74 @@ export class Replica {
     }
   }
 
-  /** One AdamW step with a flat gradient (declaration order). */
-  applyFlat(flat: Float32Array, lr: number): { gradNorm: number } {
-    const grads = new Map<string, Float32Array>();
+  /**
+   * Worker `rank` of `workers`' shard: the parameters whose flat offset falls in its equal share
+   * of the flat vector, so every worker owns a contiguous run of whole parameters.
+   */
+  shardOf(rank: number, workers: number): Shard {
+    const params: [string, number, number][] = [];
+    const [lo, hi] = [(rank * this.size) / workers, ((rank + 1) * this.size) / workers];
     let off = 0;
     for (const [path, v] of this.model.store.vars) {
-      grads.set(path, flat.subarray(off, off + v.size));
+      if (off >= lo && off < hi) {
+        params.push([path, off, v.size]);
+      }
       off += v.size;
     }
-    return this.opt.applyHost(grads, lr); // AdamW runs on the host: no upload of the gradient
+    return { params };
+  }
+
+  /** The shard's gradients summed over `slots` in rank order, and their sum of squares. */
+  sumShard(
+    slots: readonly Float32Array[],
+    shard: Shard,
+  ): { grads: Map<string, Float32Array>; sq: number } {
+    const grads = new Map<string, Float32Array>();
+    for (const [path, off, size] of shard.params) {
+      const g = Float32Array.from(slots[0].subarray(off, off + size));
+      for (let s = 1; s < slots.length; s++) {
+        const slot = slots[s];
+        for (let i = 0; i < size; i++) {
+          g[i] += slot[off + i];
+        }
+      }
+      grads.set(path, g);
+    }
+    return { grads, sq: sumOfSquares([...grads.values()]) };
+  }
+
+  /** AdamW on the shard's parameters, read from and written to the shared flat `params`. */
+  updateShard(
+    grads: ReadonlyMap<string, Float32Array>,
+    params: Float32Array,
+    shard: Shard,
+    lr: number,
+    gradNorm: number,
+  ): void {
+    const mine = new Map<string, Float32Array>();
+    for (const [path, off, size] of shard.params) {
+      mine.set(path, params.subarray(off, off + size));
+    }
+    this.opt.applyShard(grads, mine, lr, gradNorm);
+  }
+
+  /** Copies the shard's parameter values into the flat `params`. */
+  writeShard(params: Float32Array, shard: Shard): void {
+    for (const [path, off] of shard.params) {
+      params.set(this.model.store.vars.get(path)!.dataSync(), off);
+    }
+  }
+
+  /** Sets every parameter from the flat `params` (declaration order). */
+  loadFlat(params: Float32Array): void {
+    let off = 0;
+    for (const v of this.model.store.vars.values()) {
+      const values = params.subarray(off, off + v.size);
+      tf.tidy(() => {
+        v.assign(tf.tensor(values, v.shape, 'float32'));
+      });
+      off += v.size;
+    }
   }
 
   /** Mean loss over `rows` windows, no gradient. */
@@ -130,12 +195,20 @@ export class Replica {
     });
   }
 
-  exportState(): TrainState {
+  /** Parameters and AdamW state; with `shard`, only that shard's moments (they are its own). */
+  exportState(shard?: Shard): TrainState {
     const params: Record<string, Float32Array> = {};
     for (const [path, v] of this.model.store.vars) {
       params[path] = Float32Array.from(v.dataSync() as Float32Array);
     }
-    return { params, optim: this.opt.exportState() };
+    const optim = this.opt.exportState();
+    if (!shard) {
+      return { params, optim };
+    }
+    const own = new Set(shard.params.map(([path]) => path));
+    const pick = (r: Record<string, Float32Array>): Record<string, Float32Array> =>
+      Object.fromEntries(Object.entries(r).filter(([path]) => own.has(path)));
+    return { params, optim: { t: optim.t, m: pick(optim.m), v: pick(optim.v) } };
   }
 
   /** Replaces parameters and optimiser state (from exportState); checks every size first. */

@@ -1,17 +1,23 @@
 // Entry of a data-parallel worker thread (bundled to dist/train-worker.js). It builds its replica
 // from workerData (after checking it runs under the trainer's protections and installing the
 // host-read guard), says 'ready', then answers DataParallel's requests one at a time. A step: the
-// gradient of this worker's share of the batch goes into its slot of the shared buffer, a barrier
-// waits for every worker, and each sums all slots in rank order (so every worker gets the same
-// bits) and applies the same AdamW step.
+// gradient of this worker's share of the batch goes into its slot of the shared buffer; at a
+// barrier; each worker sums the slots (rank order) over its own shard of the parameters only and
+// publishes that shard's squared norm; at a second barrier every worker adds the norms in rank
+// order (the same bits everywhere: the same clipping), runs AdamW on its shard and writes the new
+// values into the shared parameters; after a third, every worker loads all of them. The sum and
+// the update are split, not repeated, over the workers; the result equals one worker's.
 import { parentPort, workerData } from 'node:worker_threads';
 import { CTRL, type Envelope, type WorkerInit, type WorkerMessage } from './protocol';
 import { installHostReadGuard } from '../../sandbox/guard';
 import { missingProtections, protections } from './protections';
-import { Replica } from './replica';
+import { Replica, type Shard } from './replica';
 
 interface Shared {
   readonly slots: Float32Array[];
+  readonly params: Float32Array;
+  readonly norms: Float64Array;
+  readonly shard: Shard;
   readonly ctrl: Int32Array;
 }
 
@@ -48,27 +54,42 @@ function step(
     mine.fill(0);
   }
   barrier(shared.ctrl, init.workers);
-  const sum = Float32Array.from(shared.slots[0]);
-  for (let s = 1; s < shared.slots.length; s++) {
-    const slot = shared.slots[s];
-    for (let i = 0; i < sum.length; i++) {
-      sum[i] += slot[i];
-    }
+  const { grads, sq } = replica.sumShard(shared.slots, shared.shard);
+  shared.norms[init.rank] = sq;
+  barrier(shared.ctrl, init.workers);
+  let total = 0;
+  for (const x of shared.norms) {
+    total += x;
   }
-  return { loss, gradNorm: replica.applyFlat(sum, r.lr).gradNorm };
+  const gradNorm = Math.sqrt(total);
+  if (Number.isFinite(gradNorm)) {
+    replica.updateShard(grads, shared.params, shared.shard, r.lr, gradNorm);
+    barrier(shared.ctrl, init.workers);
+    replica.loadFlat(shared.params);
+  }
+  return { loss, gradNorm };
 }
 
+/** Views of the shared buffers; writes this worker's shard of the parameters into them. */
 function attach(
-  size: number,
-  workers: number,
-  grads: SharedArrayBuffer,
-  ctrl: SharedArrayBuffer,
+  replica: Replica,
+  init: WorkerInit,
+  r: Extract<Envelope, { op: 'attach' }>,
 ): Shared {
+  const size = replica.size;
   const slots = Array.from(
-    { length: workers },
-    (_, i) => new Float32Array(grads, i * size * 4, size),
+    { length: init.workers },
+    (_, i) => new Float32Array(r.grads, i * size * 4, size),
   );
-  return { slots, ctrl: new Int32Array(ctrl) };
+  const shared = {
+    slots,
+    params: new Float32Array(r.params, 0, size),
+    norms: new Float64Array(r.norms, 0, init.workers),
+    shard: replica.shardOf(init.rank, init.workers),
+    ctrl: new Int32Array(r.ctrl),
+  };
+  replica.writeShard(shared.params, shared.shard);
+  return shared;
 }
 
 async function main(): Promise<void> {
@@ -97,7 +118,7 @@ async function main(): Promise<void> {
   const handle = (r: Envelope): unknown => {
     switch (r.op) {
       case 'attach':
-        shared = attach(replica.size, init.workers, r.grads, r.ctrl);
+        shared = attach(replica, init, r);
         return null;
       case 'step':
         if (!shared) {
@@ -107,9 +128,12 @@ async function main(): Promise<void> {
       case 'eval':
         return { loss: r.rows > 0 ? replica.evalLoss(r.tokens, r.rows, r.context) : 0 };
       case 'export':
-        return replica.exportState();
+        return replica.exportState(shared?.shard);
       case 'import':
         replica.importState(r.state);
+        if (shared) {
+          replica.writeShard(shared.params, shared.shard);
+        }
         return null;
       case 'digest':
         return { digest: replica.digest() };
