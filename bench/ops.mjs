@@ -62,6 +62,32 @@ report(
   `(tf.matMul's own gradient: ${theirs.toFixed(2)} ms, ${(theirs / mine).toFixed(1)}x slower)`,
 );
 
+// linear at the 250k rung's shapes (4 rows x 128 tokens, d 80): our GEMM kernels (forward and
+// both gradients, no transpose) against XNNPACK with the explicit transposes the op used before
+const xnnLinear = tf.customGrad((a, b, save) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy, [sa, sb]) => [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)],
+  };
+});
+for (const [din, dout] of [
+  [80, 240],
+  [80, 432],
+  [216, 80],
+]) {
+  const xl = rand([512, din]);
+  const wl = rand([din, dout]);
+  const ours = time(fwdBwd((a, b) => ops.linear(a, b), [xl, wl]));
+  const xnn = time(fwdBwd((a, b) => xnnLinear(a, b), [xl, wl]));
+  const gmac = (ms) => ((3 * 512 * din * dout) / ms / 1e6).toFixed(1);
+  report(
+    `linear [512,${din}] @ [${din},${dout}], fwd+bwd`,
+    ours,
+    `(${gmac(ours)} GMAC/s; XNNPACK + transposes ${xnn.toFixed(2)} ms, ${gmac(xnn)} GMAC/s)`,
+  );
+}
+
 const [q, k, v] = [rand([B, H, L, DH]), rand([B, H, L, DH]), rand([B, H, L, DH])];
 report(
   'matmul [16,3,64,16] @ [16,3,16,64]^T, fwd+bwd',

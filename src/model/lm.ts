@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Block, HParams, Tensor, Z } from '../gab/contract';
 import { ops } from '../gab/ops';
 import { embedLookup, meanCrossEntropy, tiedHead } from '../gab/ops/embedding';
+import { onWasm } from '../gab/ops/rowwise';
+import { crossEntropyWasm, embedWasm } from '../gab/ops/rowwise-lm';
 import { ParamStore, resolveHParams, runBlock, type BlockConfig } from '../gab/runtime';
 
 export interface LMConfig {
@@ -68,8 +70,8 @@ export class LanguageModel {
   logits(ids: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const e = this.embedding(); // [V, D]
-      // gather with a oneHot^T @ dY gradient: gather's own (UnsortedSegmentSum) is missing on wasm
-      const x = embedLookup(ids, e); // [B, L, D]
+      // gather's own gradient (UnsortedSegmentSum) is missing on wasm: see embed()
+      const x = embed(ids, e); // [B, L, D]
       const h = this.stack(x); // [B, L, D]
       const w = this.store.get(FINAL_NORM, [this.lm.d], 'ones');
       const hn = ops.rmsNorm(asGab(h), asGab(w)); // [B, L, D]
@@ -80,7 +82,7 @@ export class LanguageModel {
 
   /** Mean cross-entropy of predicting targets [B, L] from ids [B, L]. */
   loss(ids: tf.Tensor, targets: tf.Tensor): tf.Scalar {
-    return tf.tidy(() => meanCrossEntropy(this.logits(ids), targets)); // closed-form gradient
+    return tf.tidy(() => crossEntropy(this.logits(ids), targets)); // closed-form gradient
   }
 
   /** Declares every parameter by running the LM once on a [1, length] input. */
@@ -119,6 +121,25 @@ export class LanguageModel {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/** Rows of e [V, D] for token ids [...], to [..., D]; a gather and a scatter-add on wasm. */
+function embed(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
+  if (!onWasm(e)) {
+    return embedLookup(ids, e);
+  }
+  const flat = tf.reshape(tf.cast(ids, 'int32'), [-1]); // [N]
+  return tf.reshape(embedWasm(flat, e), [...ids.shape, e.shape[1]!]);
+}
+
+/** Mean cross-entropy of logits [..., V] against targets [...]; one fused kernel each way on wasm. */
+function crossEntropy(logits: tf.Tensor, targets: tf.Tensor): tf.Scalar {
+  if (!onWasm(logits)) {
+    return meanCrossEntropy(logits, targets);
+  }
+  const v = logits.shape[logits.rank - 1];
+  const flat = tf.reshape(tf.cast(targets, 'int32'), [-1]); // [N]
+  return crossEntropyWasm(tf.reshape(logits, [-1, v]), flat);
 }
 
 /** Parameters per block of the stack, from the declared paths (`blocks.<i>/...`). */

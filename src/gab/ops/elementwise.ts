@@ -2,13 +2,13 @@
 // and avoid tf.pow (20x slower than products on wasm).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Operand, Tensor } from '../contract';
+import { geluWasm, mulWasm, onWasm, siluWasm } from './rowwise';
 import { axisOf, check, o, t } from './util';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 
 export const add = (a: Tensor, b: Operand): Tensor => tf.add(t(a), o(b));
 export const sub = (a: Tensor, b: Operand): Tensor => tf.sub(t(a), o(b));
-export const mul = (a: Tensor, b: Operand): Tensor => tf.mul(t(a), o(b));
 export const div = (a: Tensor, b: Operand): Tensor => tf.div(t(a), o(b));
 export const maximum = (a: Tensor, b: Operand): Tensor => tf.maximum(t(a), o(b));
 export const minimum = (a: Tensor, b: Operand): Tensor => tf.minimum(t(a), o(b));
@@ -28,10 +28,40 @@ export function clamp(x: Tensor, lo: number, hi: number): Tensor {
   return tf.clipByValue(t(x), lo, hi);
 }
 
-export const silu = (x: Tensor): Tensor => tf.tidy(() => tf.mul(t(x), tf.sigmoid(t(x))));
+/** a * b; on wasm, where one operand's values repeat along the other, one kernel each way. */
+export function mul(a: Tensor, b: Operand): Tensor {
+  if (typeof b !== 'number' && onWasm(t(a), t(b))) {
+    if (repeatsAlong(b, a)) {
+      return mulWasm(t(a), t(b));
+    }
+    if (repeatsAlong(a, b)) {
+      return mulWasm(t(b), t(a)); // a product commutes exactly
+    }
+  }
+  return tf.mul(t(a), o(b));
+}
+
+/** Whether small broadcasts to big's shape by leading repeats: its shape (leading 1s aside) ends big's. */
+function repeatsAlong(small: Tensor, big: Tensor): boolean {
+  const first = small.shape.findIndex((n) => n !== 1);
+  const core = first < 0 ? [] : small.shape.slice(first);
+  const off = big.rank - core.length;
+  return small.rank <= big.rank && off >= 0 && core.every((n, i) => n === big.shape[off + i]);
+}
+
+/** x sigmoid(x); one fused kernel each way on wasm. */
+export function silu(x: Tensor): Tensor {
+  if (onWasm(t(x))) {
+    return siluWasm(t(x));
+  }
+  return tf.tidy(() => tf.mul(t(x), tf.sigmoid(t(x))));
+}
 
 /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the cube as products. */
 export function gelu(x: Tensor): Tensor {
+  if (onWasm(t(x))) {
+    return geluWasm(t(x));
+  }
   return tf.tidy(() => {
     const v = t(x);
     const inner = tf.mul(tf.add(v, tf.mul(0.044715, tf.mul(v, tf.square(v)))), GELU_C);

@@ -4,6 +4,7 @@
 // another on the unused gradient of the one-hot; here the forward is a gather and the only
 // backward product is dE = oneHot^T @ dY, a plain 2-D matmul (wasm's fast path).
 import * as tf from '@tensorflow/tfjs-core';
+import { gemm, gemmApplies } from './gemm';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type Fwd1 = (x: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: Grad };
@@ -27,8 +28,12 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
     return {
       value: tf.reshape(tf.gather(table, flat), [...ids.shape, d]),
       gradFunc: (dy, saved) => {
+        const dy2 = tf.reshape(dy, [-1, d]); // [N, D]
+        if (gemmApplies(dy2)) {
+          return [gemm(oneHotF32(saved[0], v), dy2, 'tn')]; // [V, D], oneHot read transposed
+        }
         const onehotT = tf.transpose(oneHotF32(saved[0], v)); // [V, N]
-        return [tf.matMul(onehotT, tf.reshape(dy, [-1, d]))]; // [V, D]
+        return [tf.matMul(onehotT, dy2)]; // [V, D]
       },
     };
   });
@@ -43,6 +48,10 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
 export function tiedHead(h: tf.Tensor, e: tf.Tensor): tf.Tensor {
   const [v, d] = e.shape as [number, number];
   const lead = h.shape.slice(0, -1);
+  if (gemmApplies(h, e)) {
+    // wasm: h @ e^T on the GEMM kernels, whose gradients are the same products with no transpose
+    return tf.reshape(gemm(tf.reshape(h, [-1, d]), e, 'nt'), [...lead, v]);
+  }
   const g = tf.customGrad(((h2: tf.Tensor, table: tf.Tensor, save: tf.GradSaveFunc) => {
     save([h2, table]);
     return {

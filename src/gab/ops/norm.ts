@@ -1,6 +1,7 @@
 // Normalisations over the last axis, written with mean/rsqrt so every backend has the kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
+import { onWasm, rmsNormWasm } from './rowwise';
 import { check, t } from './util';
 
 function lastDimIs(op: string, x: Tensor, p: Tensor, name: string): void {
@@ -55,6 +56,9 @@ const rmsByEps = new Map<number, (x: tf.Tensor, w: tf.Tensor) => tf.Tensor>();
 
 export function rmsNorm(x: Tensor, weight: Tensor, eps = 1e-6): Tensor {
   lastDimIs('rmsNorm', x, weight, 'weight');
+  if (onWasm(t(x), t(weight))) {
+    return rmsNormWasm(t(x), t(weight), eps); // one kernel each way (rowwise.c)
+  }
   let f = rmsByEps.get(eps);
   if (!f) {
     f = rmsNormOf(eps);

@@ -4,6 +4,7 @@
 // and masked entries are pushed to -1e9 BEFORE exp, so no inf * 0 = NaN can appear.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
+import { gemm, gemmApplies } from './gemm';
 import { bmm } from './linalg';
 import { channelScores } from './scan-intra';
 import { additiveMask, check, requireRank, swapLast, t } from './util';
@@ -125,7 +126,8 @@ export function linearScan(
 
     const gLast = tf.slice(gIn, [0, c - 1, 0], [m, 1, dg]); // [M, 1, Dg]
     const kDec = tf.mul(kc, tf.exp(tf.sub(gLast, gIn))); // k_j decayed to the chunk end
-    const kv = tf.matMul(kDec, vc, true); // [M, Dk, Dv]
+    // k^T v per chunk; on wasm the GEMM kernel reads k transposed in place (tf's was ~20x slower)
+    const kv = gemmApplies(kDec, vc) ? gemm(kDec, vc, 'tn') : tf.matMul(kDec, vc, true); // [M, Dk, Dv]
     const states = chunkStates(kv, tf.exp(gLast), b * h, n); // [M, Dk, Dv]
     const yInter = bmm(tf.mul(qc, tf.exp(gQ)), states); // [M, C, Dv]
 

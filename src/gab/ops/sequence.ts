@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { groupedAttention } from './attention';
 import { bmm } from './linalg';
+import { onWasm } from './rowwise';
+import { ropeWasm, swapMiddleWasm } from './rowwise-seq';
 import { additiveMask, check, requireRank, seqBack, seqLast, t } from './util';
 
 export function splitHeads(x: Tensor, heads: number): Tensor {
@@ -15,13 +17,19 @@ export function splitHeads(x: Tensor, heads: number): Tensor {
     'splitHeads',
     `width ${d} does not split into ${heads} heads`,
   );
-  return tf.tidy(() => tf.transpose(tf.reshape(t(x), [b, l, heads, d / heads]), [0, 2, 1, 3]));
+  return tf.tidy(() => {
+    const x4 = tf.reshape(t(x), [b, l, heads, d / heads]);
+    return onWasm(x4) ? swapMiddleWasm(x4) : tf.transpose(x4, [0, 2, 1, 3]); // [B, H, L, Dh]
+  });
 }
 
 export function mergeHeads(x: Tensor): Tensor {
   requireRank('mergeHeads', 'x', x, 4);
   const [b, h, l, dh] = x.shape as [number, number, number, number];
-  return tf.tidy(() => tf.reshape(tf.transpose(t(x), [0, 2, 1, 3]), [b, l, h * dh]));
+  return tf.tidy(() => {
+    const y = onWasm(t(x)) ? swapMiddleWasm(t(x)) : tf.transpose(t(x), [0, 2, 1, 3]); // [B, L, H, Dh]
+    return tf.reshape(y, [b, l, h * dh]);
+  });
 }
 
 interface RopeTables {
@@ -75,6 +83,27 @@ function ropeOnDevice(l: number, dh: number, base: number): [tf.Tensor, tf.Tenso
   return ts;
 }
 
+/** The wasm kernel's tables: cos, sin [L, Dh/2] (each pair's angle once), kept across calls. */
+const ropeHalves = new Map<string, [tf.Tensor, tf.Tensor]>();
+function ropeHalfTables(l: number, dh: number, base: number): [tf.Tensor, tf.Tensor] {
+  const key = `${l}:${dh}:${base}`;
+  let ts = ropeHalves.get(key);
+  if (!ts || ts.some((x) => x.isDisposed)) {
+    const { cos, sin } = ropeTables(l, dh, base);
+    const half = (full: Float32Array): Float32Array =>
+      Float32Array.from(
+        { length: (l * dh) / 2 },
+        (_, k) => full[Math.floor(k / (dh / 2)) * dh + (k % (dh / 2))],
+      );
+    ts = [
+      tf.keep(tf.tensor2d(half(cos), [l, dh / 2])),
+      tf.keep(tf.tensor2d(half(sin), [l, dh / 2])),
+    ];
+    ropeHalves.set(key, ts);
+  }
+  return ts;
+}
+
 /**
  * x [B, H, L, Dh] * cos + rotate-half(x) * sin, with its gradient in closed form: rot is
  * antisymmetric (rot^T = -rot), so dx = dy * cos - (dy * sin) @ rot.
@@ -99,6 +128,10 @@ export function rotary(x: Tensor, base = 10000): Tensor {
   requireRank('rotary', 'x', x, 4);
   const dh = x.shape[3];
   check(dh % 2 === 0, 'rotary', `head width ${dh} must be even`);
+  if (onWasm(t(x))) {
+    const [cos, sin] = ropeHalfTables(x.shape[2], dh, base);
+    return ropeWasm(t(x), cos, sin); // one pass each way over the pairs (rowwise.c)
+  }
   return tf.tidy(() => rope(t(x), base));
 }
 

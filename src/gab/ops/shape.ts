@@ -1,6 +1,8 @@
 // Shape ops and the constants (full, tril, positions). Constants carry no gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
+import { onWasm } from './rowwise';
+import { concatWasm, splitWasm } from './rowwise-seq';
 import { axisOf, check, lowerMask, t } from './util';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -28,7 +30,19 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
 export function concat(xs: readonly Tensor[], axis: number): Tensor {
   check(xs.length > 0, 'concat', 'needs at least one tensor');
   const a = axisOf('concat', axis, xs[0].rank);
-  return tf.concat(xs.map(t), a);
+  const ts = xs.map(t);
+  if (ts.length > 1 && onWasm(...ts) && fitsConcat(ts, a)) {
+    return concatWasm(ts, a); // row copies; tfjs's wasm Concat and SplitV are slow
+  }
+  return tf.concat(ts, a);
+}
+
+/** Whether the tensors share every axis but `axis` (else tf.concat reports the mismatch). */
+function fitsConcat(xs: tf.Tensor[], axis: number): boolean {
+  const s0 = xs[0].shape;
+  return xs.every(
+    (x) => x.rank === s0.length && x.shape.every((n, i) => i === axis || n === s0[i]),
+  );
 }
 
 export function split(x: Tensor, sizes: number | readonly number[], axis: number): Tensor[] {
@@ -40,11 +54,21 @@ export function split(x: Tensor, sizes: number | readonly number[], axis: number
       'split',
       `axis ${axis} of size ${n} does not split into ${sizes} equal parts`,
     );
-    return tf.split(t(x), sizes, a);
+    return splitOn(t(x), new Array<number>(sizes).fill(n / sizes), a);
   }
   const total = sizes.reduce((p, s) => p + s, 0);
   check(total === n, 'split', `sizes [${sizes.join(', ')}] sum to ${total}, axis ${axis} has ${n}`);
-  return tf.split(t(x), [...sizes], a);
+  return splitOn(t(x), [...sizes], a);
+}
+
+function splitOn(x: tf.Tensor, sizes: number[], axis: number): tf.Tensor[] {
+  if (sizes.length === 1) {
+    return [tf.clone(x)]; // tfjs's SplitV gradient fails on one piece ('at least one tensor')
+  }
+  if (sizes.length > 1 && sizes.every((s) => s > 0) && onWasm(x)) {
+    return splitWasm(x, sizes, axis);
+  }
+  return tf.split(x, sizes, axis);
 }
 
 export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
