@@ -10,8 +10,11 @@ import { runTrainer, seedJob } from './helpers';
 
 /** "Well below": at least 10% under the unigram model's loss on the same validation split. */
 const MARGIN = 0.9;
-/** The GPT seed sits on the unigram plateau longer at this size, but each of its steps is cheaper. */
-const STEPS: Record<string, number> = { gpt2: 320, mamba2: 160, retnet: 160, rwkv6: 160, ttt: 160 };
+/**
+ * The GPT seed sits on the unigram plateau longer at this size (the step it leaves it moves with
+ * the last bits of the arithmetic: 300-450 steps seen), but each of its steps is cheaper.
+ */
+const STEPS: Record<string, number> = { gpt2: 640, mamba2: 160, retnet: 160, rwkv6: 160, ttt: 160 };
 
 void test('each seed at the smallest rung trains well below the unigram baseline', async (t) => {
   for (const [seed, steps] of Object.entries(STEPS)) {
