@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { onWasm } from './rowwise';
 import { concatWasm, splitWasm } from './rowwise-seq';
+import { sliceWasm } from './rowwise-slice';
 import { axisOf, check, lowerMask, t } from './util';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -77,7 +78,19 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
     'slice',
     `begin and size need ${x.rank} entries (shape [${x.shape.join(', ')}])`,
   );
-  return tf.slice(t(x), [...begin], [...size]);
+  // tfjs checks the box on cpu only: on wasm an overflowing box reads past x (other tensors' data)
+  x.shape.forEach((n, a) => {
+    const [b, z] = [begin[a], size[a]];
+    check(
+      Number.isInteger(b) && Number.isInteger(z) && b >= 0 && (z === -1 || (z >= 0 && b + z <= n)),
+      'slice',
+      `axis ${a}: begin ${b} and size ${z} do not fit in its ${n} entries (shape [${x.shape.join(', ')}])`,
+    );
+  });
+  const xt = t(x);
+  return (
+    (onWasm(xt) ? sliceWasm(xt, begin, size) : undefined) ?? tf.slice(xt, [...begin], [...size])
+  );
 }
 
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
