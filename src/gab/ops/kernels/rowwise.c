@@ -29,6 +29,17 @@ EXPORT(copy_rows)(const float* src, float* dst, int rows, int width, int srcStri
   }
 }
 
+/** p[0..n) = 0 (the zeros around a slice's gradient). */
+EXPORT(zero)(float* p, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    STORE(p + i, SPLAT(0));
+  }
+  for (; i < n; i++) {
+    p[i] = 0;
+  }
+}
+
 /** x [A, M, N, C] to y [A, N, M, C] (splitHeads with M = L, N = H; mergeHeads the reverse). */
 EXPORT(swap_middle)(const float* x, float* y, int a, int m, int n, int c) {
   for (int i = 0; i < a; i++) {
