@@ -1,13 +1,15 @@
-// linearScan: the chunked linear recurrence S_t = diag(exp(g_t)) S_{t-1} + k_t^T v_t, y_t = q_t S_t
-// (or q_t S_{t-1} when exclusive). Within a chunk of C steps it is a masked, decayed attention;
-// across chunks a short loop carries the state. Every decay factor is exp of a non-positive sum,
-// and masked entries are pushed to -1e9 BEFORE exp, so no inf * 0 = NaN can appear.
+// linearScan: the linear recurrence S_t = diag(exp(g_t)) S_{t-1} + k_t^T v_t, y_t = q_t S_t (or
+// q_t S_{t-1} when exclusive, plus RWKV's bonus term). On the wasm backend one fused kernel runs
+// the recurrence step by step, forward and backward (kernels/scan.c: the state stays in scratch;
+// the forward saves the state every 16 steps and the backward recomputes the states between, so
+// no [L, Dk, Dv] tensor is kept for the gradient); elsewhere the chunked tfjs formulation in
+// scan-intra.ts. Both give the same values and gradients (test/gab/scan-kernel.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
-import { gemm, gemmApplies } from './gemm';
-import { bmm } from './linalg';
-import { channelScores } from './scan-intra';
-import { additiveMask, check, requireRank, swapLast, t } from './util';
+import { addressOf, output, withScratch } from './kernels';
+import { defineKernel, moduleOn, runKernel } from './rowwise';
+import { chunkedScan } from './scan-intra';
+import { check, requireRank, t } from './util';
 
 export interface ScanOptions {
   readonly exclusive?: boolean;
@@ -40,51 +42,112 @@ function validate(q: Tensor, k: Tensor, v: Tensor, g: Tensor, bonus?: Tensor): v
   );
 }
 
-/** Inclusive cumsum over axis 1 of x [M, C, Dg], on the last axis (tf's cumsum gradient needs it). */
-function chunkCumsum(x: tf.Tensor): tf.Tensor {
-  const [m, c, dg] = x.shape as [number, number, number];
-  if (dg === 1) {
-    return tf.reshape(tf.cumsum(tf.reshape(x, [m, c]), 1), [m, c, 1]);
-  }
-  return swapLast(tf.cumsum(swapLast(x), 2));
+type Info = tf.TensorInfo;
+type Attrs = Record<string, number | number[]>;
+type Io = { inputs: Record<string, Info>; attrs: Attrs; backend: unknown };
+
+const F32 = 4; // bytes a float
+/** Steps between the forward's saved states: CHUNK in kernels/scan.c. */
+const CHECKPOINT = 16;
+const up4 = (n: number): number => Math.ceil(n / 4) * 4;
+const NAMES = ['q', 'k', 'v', 'w', 'u'] as const;
+
+let enabled = true;
+
+/** Turns the fused scan kernel off (the tfjs formulation on wasm too) or on: benchmarks compare. */
+export function useScanKernel(on: boolean): void {
+  enabled = on;
 }
 
-/** Intra-chunk scores A [M, C, C]: sum_d q[i,d] k[j,d] exp(Gq[i,d] - G[j,d]) over allowed j. */
-function intraScores(
-  q: tf.Tensor,
-  k: tf.Tensor,
-  gq: tf.Tensor,
-  g: tf.Tensor,
-  strict: boolean,
-): tf.Tensor {
-  const [m, c, dg] = g.shape as [number, number, number];
-  if (dg === 1) {
-    const mask = additiveMask(c, strict); // [C, C]: 0 or -1e9
-    const diff = tf.sub(gq, tf.reshape(g, [m, 1, c])); // [M, C, C]
-    return tf.mul(bmm(q, k, true), tf.exp(tf.add(diff, mask)));
-  }
-  return channelScores(q, k, gq, g, strict);
+/** Sizes the kernels take: groups G = B * H, heads, L, Dk, Dv, Dw (Dk or 1). */
+function dims(q: Info, v: Info, w: Info): number[] {
+  const [b, h, l, dk] = q.shape as [number, number, number, number];
+  return [b * h, h, l, dk, v.shape[3], w.shape[3]];
 }
 
-/** States entering each chunk, [BH*N, Dk, Dv]: S_0 = 0, S_{n+1} = decay_n * S_n + kv_n. */
-function chunkStates(kv: tf.Tensor, decay: tf.Tensor, bh: number, n: number): tf.Tensor {
-  const [, dk, dv] = kv.shape as [number, number, number];
-  if (n === 1) {
-    return tf.zeros([bh, dk, dv]);
+/** y [B, H, L, Dv] and the checkpoints [G * ceil(L / 16) * Dkp * Dvp] (flat, padded states). */
+function forwardKernel({ inputs, attrs, backend }: Io): Info[] {
+  const { q, k, v, w } = inputs;
+  const u = inputs.u as Info | undefined; // the bonus, given or not
+  const [g, h, l, dk, dv, dw] = dims(q, v, w);
+  const y = output(backend, [...v.shape]);
+  const ck = output(backend, [g * Math.ceil(l / CHECKPOINT) * up4(dk) * up4(dv)]);
+  const at = (x: Info | undefined): number => (x ? addressOf(backend, x) : 0);
+  // scratch layout in scan.c: the state [Dkp, Dvp], 5 rows of Dkp, 2 of Dvp
+  const bytes = F32 * (up4(dk) * up4(dv) + 5 * up4(dk) + 2 * up4(dv));
+  withScratch(backend, bytes, (s) => {
+    moduleOn(backend, 'scan').scan_forward(
+      ...[at(q), at(k), at(v), at(w), at(u), y.at, ck.at],
+      ...[g, h, l, dk, dv, dw, attrs.exclusive as number, u ? 1 : 0, s],
+    );
+  });
+  return [y.info, ck.info];
+}
+
+/** dq, dk, dv, dlogDecay (and dbonus with u) from the inputs, the checkpoints ck and dy. */
+function backwardKernel({ inputs, attrs, backend }: Io): Info[] {
+  const { q, k, v, w, ck, dy } = inputs;
+  const u = inputs.u as Info | undefined; // the bonus, given or not
+  const [g, h, l, dk, dv, dw] = dims(q, v, w);
+  const outs = [q, k, v, w, ...(u ? [u] : [])].map((x) => output(backend, [...x.shape]));
+  const at = (x: Info | undefined): number => (x ? addressOf(backend, x) : 0);
+  // scratch layout in scan.c: CHECKPOINT states and G [Dkp, Dvp], decays and rows
+  const bytes =
+    F32 * ((CHECKPOINT + 1) * up4(dk) * up4(dv) + (CHECKPOINT + 21) * up4(dk) + 4 * up4(dv));
+  withScratch(backend, bytes, (s) => {
+    moduleOn(backend, 'scan').scan_backward(
+      ...[at(q), at(k), at(v), at(w), at(u), at(ck), at(dy)],
+      ...[outs[0].at, outs[1].at, outs[2].at, outs[3].at, outs[4]?.at ?? 0],
+      ...[g, h, l, dk, dv, dw, attrs.exclusive as number, u ? 1 : 0, s],
+    );
+  });
+  return outs.map((o) => o.info);
+}
+
+type ScanFn = (...xs: tf.Tensor[]) => tf.Tensor;
+const byMode = new Map<number, ScanFn>();
+
+/**
+ * The fused scan for one `exclusive` (0 or 1) with its exact gradient: xs = q, k, v, logDecay
+ * and optionally the bonus. The forward saves its inputs and the checkpoints (~Dk Dv / 16 floats
+ * a step and group), nothing of size L Dk Dv.
+ */
+function fusedScan(exclusive: number): ScanFn {
+  let f = byMode.get(exclusive);
+  if (f) {
+    return f;
   }
-  // chunk axis first, so that unstack and stack move contiguous blocks
-  const kvs = tf.unstack(tf.transpose(tf.reshape(kv, [bh, n, dk, dv]), [1, 0, 2, 3])); // N x [BH, Dk, Dv]
-  const dg = decay.shape[2]!;
-  const decays = tf.unstack(
-    tf.reshape(tf.transpose(tf.reshape(decay, [bh, n, dg]), [1, 0, 2]), [n, bh, dg, 1]),
+  defineKernel('BlocksmithScan', forwardKernel);
+  defineKernel('BlocksmithScanGrad', backwardKernel);
+  const attrs = { exclusive };
+  const cg = tf.customGrad(((...args: tf.Tensor[]) => {
+    const save = args.pop() as unknown as tf.GradSaveFunc; // the inputs remain in args
+    const xs = args;
+    const ins = Object.fromEntries(xs.map((x, i) => [NAMES[i], x]));
+    const [y, ck] = runKernel('BlocksmithScan', ins, attrs) as tf.Tensor[];
+    save([...xs, ck]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const grad = Object.fromEntries(saved.slice(0, -1).map((x, i) => [NAMES[i], x]));
+        const all = { ...grad, ck: saved[saved.length - 1], dy };
+        return runKernel('BlocksmithScanGrad', all, attrs) as tf.Tensor[];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0]);
+  f = (...xs) => cg(...xs);
+  byMode.set(exclusive, f);
+  return f;
+}
+
+/** Whether the fused kernel runs: on wasm, every input float32 and none empty. */
+function fused(xs: tf.Tensor[]): boolean {
+  return (
+    enabled && tf.getBackend() === 'wasm' && xs.every((x) => x.dtype === 'float32' && x.size > 0)
   );
-  const states: tf.Tensor[] = [tf.zeros([bh, dk, dv])];
-  for (let i = 0; i + 1 < n; i++) {
-    states.push(tf.add(tf.mul(states[i], decays[i]), kvs[i]));
-  }
-  return tf.reshape(tf.transpose(tf.stack(states), [1, 0, 2, 3]), [bh * n, dk, dv]);
 }
 
+/** The contract's ops.linearScan (src/gab/contract.d.ts): y [B, H, L, Dv]. */
 export function linearScan(
   q: Tensor,
   k: Tensor,
@@ -95,50 +158,9 @@ export function linearScan(
   validate(q, k, v, logDecay, opts.bonus);
   const c = opts.chunk ?? 16;
   check(Number.isInteger(c) && c > 0, 'linearScan', `chunk must be a positive integer, got ${c}`);
-  const strict = opts.exclusive === true;
-  const [b, h, l, dk] = q.shape as [number, number, number, number];
-  const dv = v.shape[3];
-  const dg = logDecay.shape[3];
-  const n = Math.ceil(l / c);
-  const m = b * h * n;
-  return tf.tidy(() => {
-    const pad = n * c - l;
-    // zeros past L: k = v = 0 adds nothing, g = 0 decays nothing; sliced off at the end
-    const chunked = (x: Tensor, d: number): tf.Tensor =>
-      tf.reshape(
-        pad > 0
-          ? tf.pad(t(x), [
-              [0, 0],
-              [0, 0],
-              [0, pad],
-              [0, 0],
-            ])
-          : t(x),
-        [m, c, d],
-      );
-    const qc = chunked(q, dk); // [M, C, Dk]
-    const kc = chunked(k, dk);
-    const vc = chunked(v, dv); // [M, C, Dv]
-    const gc = chunked(logDecay, dg); // [M, C, Dg]
-    const gIn = chunkCumsum(gc); // inclusive G_i, from the chunk start
-    const gQ = strict ? tf.sub(gIn, gc) : gIn; // query side: G_i, or G_{i-1} when exclusive
-    const yIntra = bmm(intraScores(qc, kc, gQ, gIn, strict), vc); // [M, C, Dv]
-
-    const gLast = tf.slice(gIn, [0, c - 1, 0], [m, 1, dg]); // [M, 1, Dg]
-    const kDec = tf.mul(kc, tf.exp(tf.sub(gLast, gIn))); // k_j decayed to the chunk end
-    // k^T v per chunk; on wasm the GEMM kernel reads k transposed in place (tf's was ~20x slower)
-    const kv = gemmApplies(kDec, vc) ? gemm(kDec, vc, 'tn') : tf.matMul(kDec, vc, true); // [M, Dk, Dv]
-    const states = chunkStates(kv, tf.exp(gLast), b * h, n); // [M, Dk, Dv]
-    const yInter = bmm(tf.mul(qc, tf.exp(gQ)), states); // [M, C, Dv]
-
-    let y = tf.reshape(tf.add(yIntra, yInter), [b, h, n * c, dv]);
-    if (pad > 0) {
-      y = tf.slice(y, [0, 0, 0, 0], [b, h, l, dv]);
-    }
-    if (opts.bonus !== undefined) {
-      const u = tf.reshape(t(opts.bonus), [1, h, 1, dk]);
-      y = tf.add(y, tf.mul(tf.sum(tf.mul(tf.mul(t(q), u), t(k)), -1, true), t(v))); // RWKV's u term
-    }
-    return y;
-  });
+  const xs = [q, k, v, logDecay, ...(opts.bonus ? [opts.bonus] : [])].map(t);
+  if (!fused(xs)) {
+    return chunkedScan(q, k, v, logDecay, opts, c);
+  }
+  return fusedScan(opts.exclusive === true ? 1 : 0)(...xs);
 }
