@@ -1,7 +1,10 @@
-// ops.slice on wasm as strided row copies (kernels/rowwise.c copy_rows): tfjs's wasm Slice runs
-// a generic index loop (~30-70 us a call at the seeds' shapes, dozens of calls a step in chunked
-// designs) and its gradient is a PadV2. The gradient here zeroes dx and copies dy into the box.
-import type * as tf from '@tensorflow/tfjs-core';
+// ops.slice and ops.tile on wasm as row copies (kernels/rowwise.c): tfjs's wasm Slice runs a
+// generic index loop (~30-70 us a call at the seeds' shapes, dozens of calls a step in chunked
+// designs) and its gradient is a PadV2; the slice's gradient here zeroes dx and copies dy into
+// the box. tfjs's Tile took ~2 ms for [16, 1, 64, 16] x [1, 3, 1, 1] (grouped-query attention's
+// head sharing) and its gradient a loop of slices; here a tile is one repeat of blocks per tiled
+// axis and its gradient one sum over the repeats (sum_middle).
+import * as tf from '@tensorflow/tfjs-core';
 import { addressOf, output } from './kernels';
 import { defineKernel, moduleOn, runKernel } from './rowwise';
 
@@ -73,6 +76,7 @@ function ensure(): void {
     return;
   }
   ready = true;
+  defineTile();
   defineKernel('BlocksmithSliceGrad', ({ inputs: { dy }, attrs, backend }) => {
     const full = attrs.full as number[];
     const dx = output(backend, full);
@@ -106,6 +110,66 @@ function ensure(): void {
           ) as tf.Tensor,
       }),
     },
+  );
+}
+
+/** [outer, block]: the products of the axes before `axis` and from it on. */
+function split(shape: readonly number[], axis: number): [number, number] {
+  const prod = (xs: readonly number[]): number => xs.reduce((p, n) => p * n, 1);
+  return [prod(shape.slice(0, axis)), prod(shape.slice(axis))];
+}
+
+/** x tiled `reps` times along `axis` alone: [.., n, ..] to [.., reps * n, ..]. */
+function defineTile(): void {
+  defineKernel('BlocksmithTileGrad', ({ inputs: { dy }, attrs, backend }) => {
+    const [axis, reps] = [attrs.axis as number, attrs.reps as number];
+    const shape = [...dy.shape];
+    shape[axis] /= reps;
+    const [outer, block] = split(shape, axis);
+    const dx = output(backend, shape);
+    moduleOn(backend, 'rowwise').sum_middle(addressOf(backend, dy), dx.at, outer, reps, block);
+    return dx.info;
+  });
+  defineKernel(
+    'BlocksmithTile',
+    ({ inputs: { x }, attrs, backend }) => {
+      const [axis, reps] = [attrs.axis as number, attrs.reps as number];
+      const [outer, block] = split(x.shape, axis);
+      const shape = [...x.shape];
+      shape[axis] *= reps;
+      const y = output(backend, shape);
+      moduleOn(backend, 'rowwise').repeat_middle(addressOf(backend, x), y.at, outer, reps, block);
+      return y.info;
+    },
+    {
+      gradFunc: (dy, _saved, attrs) => ({
+        x: () =>
+          runKernel(
+            'BlocksmithTileGrad',
+            { dy: dy as tf.Tensor },
+            {
+              axis: attrs.axis as number,
+              reps: attrs.reps as number,
+            },
+          ) as tf.Tensor,
+      }),
+    },
+  );
+}
+
+/** tf.tile for a float32 x on wasm: one repeat per tiled axis (reps: positive integers). */
+export function tileWasm(x: tf.Tensor, reps: readonly number[]): tf.Tensor {
+  if (reps.every((r) => r === 1)) {
+    return tf.clone(x);
+  }
+  ensure();
+  // tidy frees the intermediates of a tile along several axes (the gradient saves no input)
+  return tf.tidy(() =>
+    reps.reduce(
+      (y, r, axis) =>
+        r === 1 ? y : (runKernel('BlocksmithTile', { x: y }, { axis, reps: r }) as tf.Tensor),
+      x,
+    ),
   );
 }
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { onWasm } from './rowwise';
 import { concatWasm, splitWasm } from './rowwise-seq';
-import { sliceWasm } from './rowwise-slice';
+import { sliceWasm, tileWasm } from './rowwise-slice';
 import { axisOf, check, lowerMask, t } from './util';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -95,7 +95,12 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
 
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
   check(reps.length === x.rank, 'tile', `reps need ${x.rank} entries, got ${reps.length}`);
-  return tf.tile(t(x), [...reps]);
+  check(
+    reps.every((r) => Number.isInteger(r) && r >= 1),
+    'tile',
+    `reps must be positive integers, got [${reps.join(', ')}]`,
+  );
+  return onWasm(t(x)) ? tileWasm(t(x), reps) : tf.tile(t(x), [...reps]);
 }
 
 export const full = (shape: readonly number[], value: number): Tensor =>

@@ -40,6 +40,52 @@ EXPORT(zero)(float* p, int n) {
   }
 }
 
+/** y[o, j] = sum over r of x[o, r, j] (o < outer, r < reps, j < block), r in order. */
+EXPORT(sum_middle)(const float* x, float* y, int outer, int reps, int block) {
+  for (int o = 0; o < outer; o++) {
+    const float* xo = x + o * reps * block;
+    float* yo = y + o * block;
+    int j = 0;
+    for (; j + 16 <= block; j += 16) {
+      f4 a = SPLAT(0), b = a, c = a, d = a;
+      for (int r = 0; r < reps; r++) {
+        const float* p = xo + r * block + j;
+        a = wasm_f32x4_add(a, LOAD(p));
+        b = wasm_f32x4_add(b, LOAD(p + 4));
+        c = wasm_f32x4_add(c, LOAD(p + 8));
+        d = wasm_f32x4_add(d, LOAD(p + 12));
+      }
+      STORE(yo + j, a);
+      STORE(yo + j + 4, b);
+      STORE(yo + j + 8, c);
+      STORE(yo + j + 12, d);
+    }
+    for (; j + 4 <= block; j += 4) {
+      f4 a = SPLAT(0);
+      for (int r = 0; r < reps; r++) {
+        a = wasm_f32x4_add(a, LOAD(xo + r * block + j));
+      }
+      STORE(yo + j, a);
+    }
+    for (; j < block; j++) {
+      float a = 0;
+      for (int r = 0; r < reps; r++) {
+        a += xo[r * block + j];
+      }
+      yo[j] = a;
+    }
+  }
+}
+
+/** y[o, r, j] = x[o, j] for r < reps: a repeat of x's blocks (tile along one axis). */
+EXPORT(repeat_middle)(const float* x, float* y, int outer, int reps, int block) {
+  for (int o = 0; o < outer; o++) {
+    for (int r = 0; r < reps; r++) {
+      copy(x + o * block, y + (o * reps + r) * block, block);
+    }
+  }
+}
+
 /** x [A, M, N, C] to y [A, N, M, C] (splitHeads with M = L, N = H; mergeHeads the reverse). */
 EXPORT(swap_middle)(const float* x, float* y, int a, int m, int n, int c) {
   for (int i = 0; i < a; i++) {
