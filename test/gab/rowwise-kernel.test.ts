@@ -70,7 +70,7 @@ async function bothBuilds(body: () => Promise<void>): Promise<void> {
 
 const rows = (d: number, seed: number, range = 1): Data => uniform([2, 3, d], -range, range, seed);
 
-void test('rmsNorm, silu, gelu and same-shape mul equal the tfjs formulation', async () => {
+void test('rmsNorm, silu, gelu, tanh, sigmoid and same-shape mul equal the tfjs formulation', async () => {
   const cases: Case[] = WIDTHS.flatMap((d, n) => [
     {
       name: `rmsNorm d ${d}`,
@@ -79,6 +79,8 @@ void test('rmsNorm, silu, gelu and same-shape mul equal the tfjs formulation', a
     },
     { name: `silu d ${d}`, f: (x: Tensor) => ops.silu(x), inputs: [rows(d, n + 2, 8)] },
     { name: `gelu d ${d}`, f: (x: Tensor) => ops.gelu(x), inputs: [rows(d, n + 3, 5)] },
+    { name: `tanh d ${d}`, f: (x: Tensor) => ops.tanh(x), inputs: [rows(d, n + 7, 4)] },
+    { name: `sigmoid d ${d}`, f: (x: Tensor) => ops.sigmoid(x), inputs: [rows(d, n + 8, 9)] },
     {
       name: `mul d ${d}`,
       f: (a: Tensor, b: Tensor) => ops.mul(a, b),
@@ -105,12 +107,14 @@ void test('mul with one operand repeated along the other equals tf.mul, with gra
   await bothBuilds(() => compare(cases));
 });
 
-void test('silu and gelu saturate without NaN far from zero', async () => {
+void test('silu, gelu, tanh and sigmoid saturate without NaN far from zero', async () => {
   const far: Data = { shape: [7], values: Float32Array.from([-1000, -90, -30, 0, 30, 90, 1000]) };
   await bothBuilds(() =>
     compare([
       { name: 'silu far', f: (x: Tensor) => ops.silu(x), inputs: [far] },
       { name: 'gelu far', f: (x: Tensor) => ops.gelu(x), inputs: [far] },
+      { name: 'tanh far', f: (x: Tensor) => ops.tanh(x), inputs: [far] },
+      { name: 'sigmoid far', f: (x: Tensor) => ops.sigmoid(x), inputs: [far] },
     ]),
   );
 });

@@ -2,7 +2,7 @@
 // and avoid tf.pow (20x slower than products on wasm).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Operand, Tensor } from '../contract';
-import { geluWasm, mulWasm, onWasm, siluWasm } from './rowwise';
+import { geluWasm, mulWasm, onWasm, sigmoidWasm, siluWasm, tanhWasm } from './rowwise';
 import { axisOf, check, o, t } from './util';
 
 const GELU_C = Math.sqrt(2 / Math.PI);
@@ -19,8 +19,8 @@ export const sqrt = (x: Tensor): Tensor => tf.sqrt(t(x));
 export const rsqrt = (x: Tensor): Tensor => tf.rsqrt(t(x));
 export const square = (x: Tensor): Tensor => tf.square(t(x));
 export const abs = (x: Tensor): Tensor => tf.abs(t(x));
-export const tanh = (x: Tensor): Tensor => tf.tanh(t(x));
-export const sigmoid = (x: Tensor): Tensor => tf.sigmoid(t(x));
+export const tanh = (x: Tensor): Tensor => (onWasm(t(x)) ? tanhWasm(t(x)) : tf.tanh(t(x)));
+export const sigmoid = (x: Tensor): Tensor => (onWasm(t(x)) ? sigmoidWasm(t(x)) : tf.sigmoid(t(x)));
 export const relu = (x: Tensor): Tensor => tf.relu(t(x));
 
 export function clamp(x: Tensor, lo: number, hi: number): Tensor {

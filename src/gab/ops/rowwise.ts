@@ -173,6 +173,8 @@ function ensure(): void {
     ready = true;
     defineUnary('BlocksmithSilu', 'silu_fwd', 'silu_bwd');
     defineUnary('BlocksmithGelu', 'gelu_fwd', 'gelu_bwd');
+    defineUnary('BlocksmithTanh', 'tanh_fwd', 'tanh_bwd');
+    defineUnary('BlocksmithSigmoid', 'sigmoid_fwd', 'sigmoid_bwd');
     defineMul();
     defineRmsNorm();
   }
@@ -182,6 +184,18 @@ function ensure(): void {
 export function siluWasm(x: tf.Tensor): tf.Tensor {
   ensure();
   return runKernel('BlocksmithSilu', { x }) as tf.Tensor;
+}
+
+/** tanh on wasm (tfjs's wasm Tanh is a scalar loop; its gradient two more kernels). */
+export function tanhWasm(x: tf.Tensor): tf.Tensor {
+  ensure();
+  return runKernel('BlocksmithTanh', { x }) as tf.Tensor;
+}
+
+/** sigmoid on wasm. */
+export function sigmoidWasm(x: tf.Tensor): tf.Tensor {
+  ensure();
+  return runKernel('BlocksmithSigmoid', { x }) as tf.Tensor;
 }
 
 /** The tanh-form GELU on wasm. */

@@ -230,6 +230,60 @@ static inline f4 tanh4(f4 z) {
   return wasm_f32x4_sub(SPLAT(1.0f), wasm_f32x4_div(SPLAT(2.0f), wasm_f32x4_add(e, SPLAT(1.0f))));
 }
 
+/** y = tanh(x). */
+EXPORT(tanh_fwd)(const float* x, float* y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    STORE(y + i, tanh4(LOAD(x + i)));
+  }
+  if (i < n) {
+    store_tail(y + i, tanh4(load_tail(x + i, n - i)), n - i);
+  }
+}
+
+/** dx = dy (1 - t^2), t = tanh(x). */
+static inline f4 tanh_grad4(f4 x, f4 dy) {
+  f4 t = tanh4(x);
+  return wasm_f32x4_mul(dy, wasm_f32x4_sub(SPLAT(1.0f), wasm_f32x4_mul(t, t)));
+}
+
+EXPORT(tanh_bwd)(const float* x, const float* dy, float* dx, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    STORE(dx + i, tanh_grad4(LOAD(x + i), LOAD(dy + i)));
+  }
+  if (i < n) {
+    store_tail(dx + i, tanh_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
+  }
+}
+
+/** y = sigmoid(x). */
+EXPORT(sigmoid_fwd)(const float* x, float* y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    STORE(y + i, sigmoid4(LOAD(x + i)));
+  }
+  if (i < n) {
+    store_tail(y + i, sigmoid4(load_tail(x + i, n - i)), n - i);
+  }
+}
+
+/** dx = dy s (1 - s), s = sigmoid(x). */
+static inline f4 sigmoid_grad4(f4 x, f4 dy) {
+  f4 s = sigmoid4(x);
+  return wasm_f32x4_mul(wasm_f32x4_mul(dy, s), wasm_f32x4_sub(SPLAT(1.0f), s));
+}
+
+EXPORT(sigmoid_bwd)(const float* x, const float* dy, float* dx, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    STORE(dx + i, sigmoid_grad4(LOAD(x + i), LOAD(dy + i)));
+  }
+  if (i < n) {
+    store_tail(dx + i, sigmoid_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
+  }
+}
+
 #define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
 #define GELU_A 0.044715f
 
