@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ops } from '../../src/gab/ops';
 import { kernelBuild, useKernelBuild } from '../../src/gab/ops/kernels';
 import type { Data } from './helpers';
-import { evalWithGrads, uniform, useBackend } from './helpers';
+import { assertClose, evalWithGrads, uniform, useBackend } from './helpers';
 import type { Tensor } from '../../src/gab/contract';
 
 /** [G, L, Dk, Dv]: G groups as H heads of one batch row; sizes off and on multiples of 8. */
@@ -30,21 +30,6 @@ function inputs([g, l, dk, dv]: number[], range: number, seed: number): Data[] {
   ];
 }
 
-/** max |a - b| within tol times the reference's largest magnitude (at least 1), and finite. */
-function close(what: string, a: Float32Array, b: Float32Array, tol: number): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  let big = 1;
-  for (const x of b) {
-    big = Math.max(big, Math.abs(x));
-  }
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Number.isFinite(a[i]), `${what}: entry ${i} is ${a[i]}`);
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  assert.ok(worst <= tol * big, `${what}: max error ${worst} > ${tol} x ${big}`);
-}
-
 async function compare(shape: number[], range: number, seed: number, tol: number): Promise<void> {
   const xs = inputs(shape, range, seed);
   await useBackend('cpu');
@@ -52,9 +37,9 @@ async function compare(shape: number[], range: number, seed: number, tol: number
   await useBackend('wasm');
   const got = evalWithGrads(attend, xs);
   const at = `${kernelBuild()} [${shape.join(', ')}] range ${range}`;
-  close(`y ${at}`, got.y, want.y, tol);
+  assertClose(`y ${at}`, got.y, want.y, tol);
   ['dq', 'dk', 'dv'].forEach((name, i) => {
-    close(`${name} ${at}`, got.grads[i], want.grads[i], tol);
+    assertClose(`${name} ${at}`, got.grads[i], want.grads[i], tol);
   });
 }
 

@@ -139,9 +139,15 @@ export function checkGrads(
 }
 
 /** max |a - b| <= tol * max(1, max |b|). */
-export function assertClose(name: string, a: Float32Array, b: Float32Array, tol: number): void {
+export function assertClose(
+  name: string,
+  a: Float32Array,
+  b: Float32Array,
+  tol: number,
+  floor = 1,
+): void {
   assert.equal(a.length, b.length, `${name}: lengths differ`);
-  let scale = 1;
+  let scale = floor;
   let worst = 0;
   for (let i = 0; i < a.length; i++) {
     scale = Math.max(scale, Math.abs(b[i]));

@@ -10,24 +10,9 @@ import { kernelBuild, useKernelBuild } from '../../src/gab/ops/kernels';
 import { crossEntropyWasm, embedWasm } from '../../src/gab/ops/rowwise-lm';
 import type { Tensor } from '../../src/gab/contract';
 import type { Data, OpFn } from './helpers';
-import { ct, evalWithGrads, randn, tt, uniform, useBackend } from './helpers';
+import { assertClose, ct, evalWithGrads, randn, tt, uniform, useBackend } from './helpers';
 
 const WIDTHS = [1, 3, 5, 17, 80, 216];
-
-/** max |a - b| within tol times the reference's largest magnitude (at least 1e-2), all finite. */
-function close(what: string, a: Float32Array, b: Float32Array, tol: number): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  let big = 1e-2;
-  for (const x of b) {
-    big = Math.max(big, Math.abs(x));
-  }
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Number.isFinite(a[i]), `${what}: entry ${i} is ${a[i]}`);
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  assert.ok(worst <= tol * big, `${what}: max error ${worst} > ${tol} x ${big}`);
-}
 
 interface Case {
   readonly name: string;
@@ -46,9 +31,9 @@ async function compare(cases: readonly Case[]): Promise<void> {
   cases.forEach((c, k) => {
     const got = evalWithGrads(c.f, c.inputs);
     const at = `${c.name} (${kernelBuild()})`;
-    close(`y of ${at}`, got.y, want[k].y, c.tol ?? 1e-5);
+    assertClose(`y of ${at}`, got.y, want[k].y, c.tol ?? 1e-5, 1e-2);
     got.grads.forEach((g, i) => {
-      close(`grad ${i} of ${at}`, g, want[k].grads[i], c.tol ?? 1e-5);
+      assertClose(`grad ${i} of ${at}`, g, want[k].grads[i], c.tol ?? 1e-5, 1e-2);
     });
   });
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');

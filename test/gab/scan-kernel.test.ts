@@ -4,12 +4,11 @@
 // on sizes off the vector width (L = 1, 5, 17, 64; Dk = 1, 3, 16; Dv = 2, 16, 20; B * H = 1, 6)
 // and on strongly negative log-decays (the decay underflows to 0).
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import { ops } from '../../src/gab/ops';
 import { kernelBuild, useKernelBuild } from '../../src/gab/ops/kernels';
 import type { Tensor } from '../../src/gab/contract';
 import type { Data } from './helpers';
-import { evalWithGrads, uniform, useBackend } from './helpers';
+import { assertClose, evalWithGrads, uniform, useBackend } from './helpers';
 
 /** [B, H, L, Dk, Dv] */
 const SHAPES: [number, number, number, number, number][] = [
@@ -49,21 +48,6 @@ function inputs(shape: number[], mode: Mode, decay: [number, number], seed: numb
   return mode.bonus ? [...xs, uniform([h, dk], -1, 1, seed + 4)] : xs;
 }
 
-/** max |a - b| within tol times the reference's largest magnitude (at least 1), and finite. */
-function close(what: string, a: Float32Array, b: Float32Array, tol: number): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  let big = 1;
-  for (const x of b) {
-    big = Math.max(big, Math.abs(x));
-  }
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    assert.ok(Number.isFinite(a[i]), `${what}: entry ${i} is ${a[i]}`);
-    worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  }
-  assert.ok(worst <= tol * big, `${what}: max error ${worst} > ${tol} x ${big}`);
-}
-
 type Result = ReturnType<typeof evalWithGrads>;
 
 /** The builds this engine can run: FMA needs relaxed SIMD. */
@@ -99,9 +83,9 @@ async function compareAll(
       cases.forEach((c, n) => {
         const got = evalWithGrads(scan(c.mode, chunk), c.xs);
         const at = `${build} [${c.shape.join(', ')}] ${JSON.stringify(c.mode)} decay ${decay[0]}`;
-        close(`y ${at}`, got.y, want[n].y, tol);
+        assertClose(`y ${at}`, got.y, want[n].y, tol);
         ['dq', 'dk', 'dv', 'dlogDecay', 'dbonus'].slice(0, c.xs.length).forEach((name, i) => {
-          close(`${name} ${at}`, got.grads[i], want[n].grads[i], tol);
+          assertClose(`${name} ${at}`, got.grads[i], want[n].grads[i], tol);
         });
       });
     }

@@ -194,17 +194,33 @@ static inline void store_tail(float* p, f4 v, int k) {
   }
 }
 
-/** y = x sigmoid(x). */
-EXPORT(silu_fwd)(const float* x, float* y, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    f4 v = LOAD(x + i);
-    STORE(y + i, wasm_f32x4_mul(v, sigmoid4(v)));
+/**
+ * name_fwd(x, y, n): y = f(x); name_bwd(x, dy, dx, n): dx = grad(x, dy); n floats, any n >= 1
+ * (the tail through one padded vector).
+ */
+#define MAP_KERNELS(name, f, grad)                                                            \
+  EXPORT(name##_fwd)(const float* x, float* y, int n) {                                       \
+    int i = 0;                                                                                \
+    for (; i + 4 <= n; i += 4) {                                                              \
+      STORE(y + i, f(LOAD(x + i)));                                                           \
+    }                                                                                         \
+    if (i < n) {                                                                              \
+      store_tail(y + i, f(load_tail(x + i, n - i)), n - i);                                   \
+    }                                                                                         \
+  }                                                                                           \
+  EXPORT(name##_bwd)(const float* x, const float* dy, float* dx, int n) {                     \
+    int i = 0;                                                                                \
+    for (; i + 4 <= n; i += 4) {                                                              \
+      STORE(dx + i, grad(LOAD(x + i), LOAD(dy + i)));                                         \
+    }                                                                                         \
+    if (i < n) {                                                                              \
+      store_tail(dx + i, grad(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);     \
+    }                                                                                         \
   }
-  if (i < n) {
-    f4 v = load_tail(x + i, n - i);
-    store_tail(y + i, wasm_f32x4_mul(v, sigmoid4(v)), n - i);
-  }
+
+/** x sigmoid(x). */
+static inline f4 silu4(f4 x) {
+  return wasm_f32x4_mul(x, sigmoid4(x));
 }
 
 /** dx = dy s (1 + x (1 - s)), s = sigmoid(x). */
@@ -214,31 +230,12 @@ static inline f4 silu_grad4(f4 x, f4 dy) {
   return wasm_f32x4_mul(wasm_f32x4_mul(dy, s), MADD(x, wasm_f32x4_sub(one, s), one));
 }
 
-EXPORT(silu_bwd)(const float* x, const float* dy, float* dx, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(dx + i, silu_grad4(LOAD(x + i), LOAD(dy + i)));
-  }
-  if (i < n) {
-    store_tail(dx + i, silu_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
-  }
-}
+MAP_KERNELS(silu, silu4, silu_grad4)
 
 /** tanh(z) = 1 - 2 / (e^2z + 1): e^2z saturates (to 0 or e^88), so the ends are exactly -1, 1. */
 static inline f4 tanh4(f4 z) {
   f4 e = exp4(wasm_f32x4_add(z, z));
   return wasm_f32x4_sub(SPLAT(1.0f), wasm_f32x4_div(SPLAT(2.0f), wasm_f32x4_add(e, SPLAT(1.0f))));
-}
-
-/** y = tanh(x). */
-EXPORT(tanh_fwd)(const float* x, float* y, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(y + i, tanh4(LOAD(x + i)));
-  }
-  if (i < n) {
-    store_tail(y + i, tanh4(load_tail(x + i, n - i)), n - i);
-  }
 }
 
 /** dx = dy (1 - t^2), t = tanh(x). */
@@ -247,26 +244,7 @@ static inline f4 tanh_grad4(f4 x, f4 dy) {
   return wasm_f32x4_mul(dy, wasm_f32x4_sub(SPLAT(1.0f), wasm_f32x4_mul(t, t)));
 }
 
-EXPORT(tanh_bwd)(const float* x, const float* dy, float* dx, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(dx + i, tanh_grad4(LOAD(x + i), LOAD(dy + i)));
-  }
-  if (i < n) {
-    store_tail(dx + i, tanh_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
-  }
-}
-
-/** y = sigmoid(x). */
-EXPORT(sigmoid_fwd)(const float* x, float* y, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(y + i, sigmoid4(LOAD(x + i)));
-  }
-  if (i < n) {
-    store_tail(y + i, sigmoid4(load_tail(x + i, n - i)), n - i);
-  }
-}
+MAP_KERNELS(tanh, tanh4, tanh_grad4)
 
 /** dx = dy s (1 - s), s = sigmoid(x). */
 static inline f4 sigmoid_grad4(f4 x, f4 dy) {
@@ -274,15 +252,7 @@ static inline f4 sigmoid_grad4(f4 x, f4 dy) {
   return wasm_f32x4_mul(wasm_f32x4_mul(dy, s), wasm_f32x4_sub(SPLAT(1.0f), s));
 }
 
-EXPORT(sigmoid_bwd)(const float* x, const float* dy, float* dx, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(dx + i, sigmoid_grad4(LOAD(x + i), LOAD(dy + i)));
-  }
-  if (i < n) {
-    store_tail(dx + i, sigmoid_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
-  }
-}
+MAP_KERNELS(sigmoid, sigmoid4, sigmoid_grad4)
 
 #define GELU_C 0.7978845608028654f /* sqrt(2 / pi) */
 #define GELU_A 0.044715f
@@ -307,25 +277,7 @@ static inline f4 gelu_grad4(f4 x, f4 dy) {
   return wasm_f32x4_mul(dy, g);
 }
 
-EXPORT(gelu_fwd)(const float* x, float* y, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(y + i, gelu4(LOAD(x + i)));
-  }
-  if (i < n) {
-    store_tail(y + i, gelu4(load_tail(x + i, n - i)), n - i);
-  }
-}
-
-EXPORT(gelu_bwd)(const float* x, const float* dy, float* dx, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    STORE(dx + i, gelu_grad4(LOAD(x + i), LOAD(dy + i)));
-  }
-  if (i < n) {
-    store_tail(dx + i, gelu_grad4(load_tail(x + i, n - i), load_tail(dy + i, n - i)), n - i);
-  }
-}
+MAP_KERNELS(gelu, gelu4, gelu_grad4)
 
 /** y = a b where b [M] repeats along a [R, M] (R = 1: same shapes; else a [D] weight, say). */
 EXPORT(mul_fwd)(const float* a, const float* b, float* y, int reps, int m) {
