@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Block, HParams, Tensor, Z } from '../gab/contract';
 import { ops } from '../gab/ops';
 import { embedLookup, meanCrossEntropy, tiedHead } from '../gab/ops/embedding';
-import { onWasm } from '../gab/ops/rowwise';
+import { onWasm } from '../gab/ops/kernels';
 import { crossEntropyWasm, embedWasm } from '../gab/ops/rowwise-lm';
 import { ParamStore, resolveHParams, runBlock, type BlockConfig } from '../gab/runtime';
 

@@ -60,6 +60,14 @@ export function lrAt(
   return floor + 0.5 * (cfg.lr - floor) * (1 + Math.cos(Math.PI * p));
 }
 
+/** One step's learning rate, clipping scale and bias corrections. */
+interface StepConstants {
+  readonly lr: number;
+  readonly scale: number;
+  readonly bc1: number;
+  readonly bc2: number;
+}
+
 /** AdamW's serialisable state: the step count and both moments per parameter path. */
 export interface AdamWState {
   readonly t: number;
@@ -130,19 +138,28 @@ export class AdamW {
   applyHost(grads: ReadonlyMap<string, Float32Array>, lr: number): { gradNorm: number } {
     const pairs = this.pair(grads);
     const gradNorm = globalNorm(pairs.map(([, , g]) => g));
-    if (!Number.isFinite(gradNorm)) {
-      return { gradNorm };
-    }
-    const clip = this.cfg.clipNorm;
-    // PyTorch's clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is below 1
-    const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
-    this.t += 1;
-    const bc1 = 1 - this.cfg.beta1 ** this.t;
-    const bc2 = 1 - this.cfg.beta2 ** this.t;
-    for (const [path, variable, g] of pairs) {
-      this.update(path, variable, g, { lr, scale, bc1, bc2 });
+    const k = this.begin(lr, gradNorm);
+    if (k) {
+      for (const [path, variable, g] of pairs) {
+        this.update(path, variable, g, k);
+      }
     }
     return { gradNorm };
+  }
+
+  /**
+   * A step's constants from the gradient norm, counting the step; undefined (no step) when the
+   * norm is not finite. PyTorch's clip_grad_norm_: scale by max_norm / (norm + 1e-6) when that is
+   * below 1.
+   */
+  private begin(lr: number, gradNorm: number): StepConstants | undefined {
+    if (!Number.isFinite(gradNorm)) {
+      return undefined;
+    }
+    const clip = this.cfg.clipNorm;
+    const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
+    this.t += 1;
+    return { lr, scale, bc1: 1 - this.cfg.beta1 ** this.t, bc2: 1 - this.cfg.beta2 ** this.t };
   }
 
   private pair(grads: ReadonlyMap<string, Float32Array>): [string, tf.Variable, Float32Array][] {
@@ -175,13 +192,10 @@ export class AdamW {
     lr: number,
     gradNorm: number,
   ): void {
-    if (!Number.isFinite(gradNorm)) {
+    const k = this.begin(lr, gradNorm);
+    if (!k) {
       return;
     }
-    const clip = this.cfg.clipNorm;
-    const scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1;
-    this.t += 1;
-    const k = { lr, scale, bc1: 1 - this.cfg.beta1 ** this.t, bc2: 1 - this.cfg.beta2 ** this.t };
     for (const [path, p] of params) {
       const variable = this.vars.get(path);
       const g = grads.get(path);
@@ -192,12 +206,7 @@ export class AdamW {
   }
 
   /** PyTorch's AdamW step for one parameter, in float64 arithmetic, stored as float32. */
-  private update(
-    path: string,
-    variable: tf.Variable,
-    g: Float32Array,
-    k: { lr: number; scale: number; bc1: number; bc2: number },
-  ): void {
+  private update(path: string, variable: tf.Variable, g: Float32Array, k: StepConstants): void {
     const p = Float32Array.from(variable.dataSync() as Float32Array);
     this.updateHost(path, variable.rank, p, g, k);
     tf.tidy(() => {
@@ -211,7 +220,7 @@ export class AdamW {
     rank: number,
     p: Float32Array,
     g: Float32Array,
-    k: { lr: number; scale: number; bc1: number; bc2: number },
+    k: StepConstants,
   ): void {
     const { beta1, beta2, eps, weightDecay } = this.cfg;
     const keep = 1 - (rank > 1 ? k.lr * weightDecay : 0);

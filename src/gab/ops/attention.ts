@@ -6,22 +6,13 @@
 // there (at G 20, L 128, D 16 the exp alone is ~0.15 ms of the forward's 0.5; P is 1.3 MB).
 // Index names: g = batch * head, i = query, j = key, d = key channel, e = value channel.
 import * as tf from '@tensorflow/tfjs-core';
-import { addressOf, kernels, output, withScratch } from './kernels';
+import { addressOf, moduleOn, output, withScratch } from './kernels';
 
 const FORWARD = 'BlocksmithAttention';
 const BACKWARD = 'BlocksmithAttentionGrad';
 const MODULE = 'attention';
 
 const up8 = (n: number): number => Math.ceil(n / 8) * 8;
-
-/** The kernel module on this backend; throws where it should be there and is not. */
-function fns(backend: unknown): NonNullable<ReturnType<typeof kernels>> {
-  const f = kernels(backend, MODULE);
-  if (!f) {
-    throw new Error(`groupedAttention: the '${MODULE}' kernels need the wasm backend`);
-  }
-  return f;
-}
 
 type Infos = Record<string, tf.TensorInfo>;
 
@@ -49,7 +40,7 @@ function forwardKernel({ inputs, attrs, backend }: Parameters<tf.KernelFunc>[0])
   const bytes = 4 * (2 * lp * dk + 2 * lp * up8(dv));
   const at = (t: tf.TensorInfo): number => addressOf(backend, t);
   withScratch(backend, bytes, (s) => {
-    fns(backend).attn_forward(at(q), at(k), at(v), y.at, p.at, g, l, dk, dv, scale, s);
+    moduleOn(backend, MODULE).attn_forward(at(q), at(k), at(v), y.at, p.at, g, l, dk, dv, scale, s);
   });
   return [y.info, p.info];
 }
@@ -68,7 +59,7 @@ function backwardKernel({ inputs, attrs, backend }: Parameters<tf.KernelFunc>[0]
   const bytes = 4 * (4 * lp * up8(dk) + lp * dv + 2 * lp * up8(dv) + lp * lp);
   const at = (t: tf.TensorInfo): number => addressOf(backend, t);
   withScratch(backend, bytes, (s) => {
-    fns(backend).attn_backward(
+    moduleOn(backend, MODULE).attn_backward(
       at(q),
       at(k),
       at(v),

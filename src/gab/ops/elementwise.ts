@@ -2,7 +2,8 @@
 // and avoid tf.pow (20x slower than products on wasm).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Operand, Tensor } from '../contract';
-import { geluWasm, mulWasm, onWasm, sigmoidWasm, siluWasm, tanhWasm } from './rowwise';
+import { onWasm } from './kernels';
+import { geluWasm, mulWasm, sigmoidWasm, siluWasm, tanhWasm } from './rowwise';
 import { axisOf, check, o, t } from './util';
 
 const GELU_C = Math.sqrt(2 / Math.PI);

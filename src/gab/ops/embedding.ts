@@ -4,7 +4,8 @@
 // another on the unused gradient of the one-hot; here the forward is a gather and the only
 // backward product is dE = oneHot^T @ dY, a plain 2-D matmul (wasm's fast path).
 import * as tf from '@tensorflow/tfjs-core';
-import { gemm, gemmApplies } from './gemm';
+import { gemm } from './gemm';
+import { onWasm } from './kernels';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type Fwd1 = (x: tf.Tensor, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: Grad };
@@ -29,7 +30,7 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
       value: tf.reshape(tf.gather(table, flat), [...ids.shape, d]),
       gradFunc: (dy, saved) => {
         const dy2 = tf.reshape(dy, [-1, d]); // [N, D]
-        if (gemmApplies(dy2)) {
+        if (onWasm(dy2)) {
           return [gemm(oneHotF32(saved[0], v), dy2, 'tn')]; // [V, D], oneHot read transposed
         }
         const onehotT = tf.transpose(oneHotF32(saved[0], v)); // [V, N]
@@ -48,7 +49,7 @@ export function embedLookup(ids: tf.Tensor, e: tf.Tensor): tf.Tensor {
 export function tiedHead(h: tf.Tensor, e: tf.Tensor): tf.Tensor {
   const [v, d] = e.shape as [number, number];
   const lead = h.shape.slice(0, -1);
-  if (gemmApplies(h, e)) {
+  if (onWasm(h, e)) {
     // wasm: h @ e^T on the GEMM kernels, whose gradients are the same products with no transpose
     return tf.reshape(gemm(tf.reshape(h, [-1, d]), e, 'nt'), [...lead, v]);
   }

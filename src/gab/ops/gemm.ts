@@ -7,7 +7,7 @@
 //   'tn': a [k, m]^T @ b [k, n]   da = b dy^T ('nt')   db = a dy ('nn')
 // Rank 3 operands [G, ., .] are G independent products. Wasm only: callers keep tfjs elsewhere.
 import * as tf from '@tensorflow/tfjs-core';
-import { addressOf, kernels, output, withScratch } from './kernels';
+import { addressOf, moduleOn, output, withScratch } from './kernels';
 
 /** Operand layouts: 'nt' reads b transposed, 'tn' reads a transposed. */
 export type Form = 'nn' | 'nt' | 'tn';
@@ -17,11 +17,6 @@ const FORMS: readonly Form[] = ['nn', 'nt', 'tn'];
 
 type Info = tf.TensorInfo;
 type Grads = Record<string, () => tf.Tensor>;
-
-/** Whether gemm() runs for these operands: wasm backend, float32, nothing empty. */
-export function gemmApplies(...xs: tf.Tensor[]): boolean {
-  return tf.getBackend() === 'wasm' && xs.every((x) => x.dtype === 'float32' && x.size > 0);
-}
 
 /** [G, m, k, n] of a product: the batch, output rows, inner size, output columns. */
 function dims(a: readonly number[], b: readonly number[], form: Form): number[] {
@@ -54,10 +49,7 @@ function body({
   const { a, b, bias } = inputs as { a: Info; b: Info; bias?: Info };
   const form = FORMS[attrs.form];
   const [g, m, k, n] = dims(a.shape, b.shape, form) as [number, number, number, number];
-  const fns = kernels(backend, 'gemm');
-  if (!fns) {
-    throw new Error(`${KERNEL}: runs on the wasm backend only, not on ${tf.getBackend()}`);
-  }
+  const fns = moduleOn(backend, 'gemm');
   const o = output(backend, a.shape.length === 3 ? [g, m, n] : [m, n]);
   const [pa, pb] = [addressOf(backend, a), addressOf(backend, b)];
   if (bias) {
@@ -107,7 +99,7 @@ function register(): void {
 
 /**
  * a (form) b on the wasm kernels, differentiable: rank 2, or rank 3 [G, ., .] with equal G (see
- * the layouts above). Call where gemmApplies(a, b).
+ * the layouts above). Call where onWasm(a, b).
  */
 export function gemm(a: tf.Tensor, b: tf.Tensor, form: Form): tf.Tensor {
   register();

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { GabError } from '../errors';
-import { gemm, gemmApplies, gemmBias } from './gemm';
+import { gemm, gemmBias } from './gemm';
+import { onWasm } from './kernels';
 import { check, swapLast, t } from './util';
 
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
@@ -37,7 +38,7 @@ const plainTf = custom2((a, b, save) => {
 
 /** a [m, k] @ b [k, n] (b [n, k] with transposeB): the GEMM kernels on wasm, else plainTf. */
 export function plainMatMul(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
-  if (gemmApplies(a, b)) {
+  if (onWasm(a, b)) {
     return gemm(a, b, transposeB ? 'nt' : 'nn');
   }
   return plainTf(a, transposeB ? tf.transpose(b) : b);
@@ -61,7 +62,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   return tf.tidy(() => {
     const x2 = tf.reshape(t(x), [-1, din]); // [N, in]
     let y: tf.Tensor;
-    if (b !== undefined && gemmApplies(x2, t(w), t(b))) {
+    if (b !== undefined && onWasm(x2, t(w), t(b))) {
       y = gemmBias(x2, t(w), t(b)); // [N, out]
     } else {
       y = plainMatMul(x2, t(w)); // [N, out]
@@ -111,7 +112,7 @@ export function bmm(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
     const b2 = tf.reshape(b, b.shape.slice(-2));
     return tf.reshape(plainMatMul(tf.reshape(a, [m, k]), b2, transposeB), [...lead, m, n]);
   }
-  if (!gemmApplies(a, b)) {
+  if (!onWasm(a, b)) {
     return tf.matMul(a, b, false, transposeB);
   }
   const b3 = tf.reshape(b, [count, ...b.shape.slice(-2)]);

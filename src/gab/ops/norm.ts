@@ -1,7 +1,8 @@
 // Normalisations over the last axis, written with mean/rsqrt so every backend has the kernels.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
-import { onWasm, rmsNormWasm } from './rowwise';
+import { onWasm } from './kernels';
+import { rmsNormWasm } from './rowwise';
 import { check, t } from './util';
 
 function lastDimIs(op: string, x: Tensor, p: Tensor, name: string): void {

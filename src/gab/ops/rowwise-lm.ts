@@ -2,8 +2,8 @@
 // with a scatter-add gradient, and the mean cross-entropy fused. Same contract as rowwise.ts:
 // wasm only; src/model/lm.ts keeps src/gab/ops/embedding.ts's formulation elsewhere.
 import * as tf from '@tensorflow/tfjs-core';
-import { addressOf, output } from './kernels';
-import { defineKernel, moduleOn, runKernel } from './rowwise';
+import { addressOf, moduleOn, output } from './kernels';
+import { defineKernel, runKernel } from './rowwise';
 
 const lmKernels = (backend: unknown) => moduleOn(backend, 'rowwise-lm');
 

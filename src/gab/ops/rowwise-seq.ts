@@ -3,8 +3,8 @@
 // positions. Same contract as rowwise.ts: wasm, float32, callers
 // keep the tfjs formulation elsewhere.
 import * as tf from '@tensorflow/tfjs-core';
-import { addressOf, output } from './kernels';
-import { defineKernel, moduleOn, runKernel } from './rowwise';
+import { addressOf, moduleOn, output } from './kernels';
+import { defineKernel, runKernel } from './rowwise';
 
 type Info = tf.TensorInfo;
 const F32 = 4; // bytes a float

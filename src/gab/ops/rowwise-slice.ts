@@ -5,8 +5,8 @@
 // head sharing) and its gradient a loop of slices; here a tile is one repeat of blocks per tiled
 // axis and its gradient one sum over the repeats (sum_middle).
 import * as tf from '@tensorflow/tfjs-core';
-import { addressOf, output } from './kernels';
-import { defineKernel, moduleOn, runKernel } from './rowwise';
+import { addressOf, moduleOn, output } from './kernels';
+import { defineKernel, runKernel } from './rowwise';
 
 const F32 = 4; // bytes a float
 

@@ -4,7 +4,7 @@
 // Used on the wasm backend only, for float32 tensors with values; callers keep the tfjs
 // formulation for every other case, and the tests hold both to the same results.
 import * as tf from '@tensorflow/tfjs-core';
-import { addressOf, kernels, output, type KernelFns } from './kernels';
+import { addressOf, moduleOn, output, type KernelFns } from './kernels';
 
 type Info = tf.TensorInfo;
 type Inputs = Record<string, Info>;
@@ -12,29 +12,6 @@ type Attrs = Record<string, number | number[]>;
 type KernelBody = (io: { inputs: Inputs; attrs: Attrs; backend: unknown }) => Info | Info[];
 
 const size = (shape: readonly number[]): number => shape.reduce((p, n) => p * n, 1);
-
-let enabled = true;
-
-/** Turns the row-wise kernels off (tfjs's formulation on wasm too) or on: benchmarks compare. */
-export function useRowwiseKernels(on: boolean): void {
-  enabled = on;
-}
-
-/** Whether the kernels run for these tensors: on wasm, float32, none empty. */
-export function onWasm(...xs: tf.Tensor[]): boolean {
-  return (
-    enabled && tf.getBackend() === 'wasm' && xs.every((x) => x.dtype === 'float32' && x.size > 0)
-  );
-}
-
-/** The exports of kernel module `mod` on this backend (the caller checked it is wasm). */
-export function moduleOn(backend: unknown, mod: string): KernelFns {
-  const fns = kernels(backend, mod);
-  if (!fns) {
-    throw new Error(`wasm kernels: module '${mod}' runs on the wasm backend only`);
-  }
-  return fns;
-}
 
 /** Registers a wasm kernel and, when given, its gradient (once per process: names are global). */
 export function defineKernel(

@@ -9,7 +9,8 @@
 // dGq = q * dq and dG = -k * dk.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
-import { gemm, gemmApplies } from './gemm';
+import { gemm } from './gemm';
+import { onWasm } from './kernels';
 import { bmm } from './linalg';
 import type { ScanOptions } from './scan';
 import { additiveMask, swapLast, t } from './util';
@@ -170,7 +171,7 @@ export function chunkedScan(
     const gLast = tf.slice(gIn, [0, c - 1, 0], [m, 1, dg]); // [M, 1, Dg]
     const kDec = tf.mul(kc, tf.exp(tf.sub(gLast, gIn))); // k_j decayed to the chunk end
     // k^T v per chunk; on wasm the GEMM kernel reads k transposed in place (tf's was ~20x slower)
-    const kv = gemmApplies(kDec, vc) ? gemm(kDec, vc, 'tn') : tf.matMul(kDec, vc, true); // [M, Dk, Dv]
+    const kv = onWasm(kDec, vc) ? gemm(kDec, vc, 'tn') : tf.matMul(kDec, vc, true); // [M, Dk, Dv]
     const states = chunkStates(kv, tf.exp(gLast), b * h, n); // [M, Dk, Dv]
     const yInter = bmm(tf.mul(qc, tf.exp(gQ)), states); // [M, C, Dv]
 

@@ -6,8 +6,8 @@
 // scan-intra.ts. Both give the same values and gradients (test/gab/scan-kernel.test.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
-import { addressOf, output, withScratch } from './kernels';
-import { defineKernel, moduleOn, runKernel } from './rowwise';
+import { addressOf, moduleOn, onWasm, output, withScratch } from './kernels';
+import { defineKernel, runKernel } from './rowwise';
 import { chunkedScan } from './scan-intra';
 import { check, requireRank, t } from './util';
 
@@ -51,13 +51,6 @@ const F32 = 4; // bytes a float
 const CHECKPOINT = 16;
 const up4 = (n: number): number => Math.ceil(n / 4) * 4;
 const NAMES = ['q', 'k', 'v', 'w', 'u'] as const;
-
-let enabled = true;
-
-/** Turns the fused scan kernel off (the tfjs formulation on wasm too) or on: benchmarks compare. */
-export function useScanKernel(on: boolean): void {
-  enabled = on;
-}
 
 /** Sizes the kernels take: groups G = B * H, heads, L, Dk, Dv, Dw (Dk or 1). */
 function dims(q: Info, v: Info, w: Info): number[] {
@@ -140,13 +133,6 @@ function fusedScan(exclusive: number): ScanFn {
   return f;
 }
 
-/** Whether the fused kernel runs: on wasm, every input float32 and none empty. */
-function fused(xs: tf.Tensor[]): boolean {
-  return (
-    enabled && tf.getBackend() === 'wasm' && xs.every((x) => x.dtype === 'float32' && x.size > 0)
-  );
-}
-
 /** The contract's ops.linearScan (src/gab/contract.d.ts): y [B, H, L, Dv]. */
 export function linearScan(
   q: Tensor,
@@ -159,7 +145,7 @@ export function linearScan(
   const c = opts.chunk ?? 16;
   check(Number.isInteger(c) && c > 0, 'linearScan', `chunk must be a positive integer, got ${c}`);
   const xs = [q, k, v, logDecay, ...(opts.bonus ? [opts.bonus] : [])].map(t);
-  if (!fused(xs)) {
+  if (!onWasm(...xs)) {
     return chunkedScan(q, k, v, logDecay, opts, c);
   }
   return fusedScan(opts.exclusive === true ? 1 : 0)(...xs);

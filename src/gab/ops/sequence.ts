@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
 import { groupedAttention } from './attention';
 import { bmm } from './linalg';
-import { onWasm } from './rowwise';
+import { onWasm } from './kernels';
 import { ropeWasm, swapMiddleWasm } from './rowwise-seq';
 import { additiveMask, check, requireRank, seqBack, seqLast, t } from './util';
 

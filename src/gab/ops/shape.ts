@@ -1,7 +1,7 @@
 // Shape ops and the constants (full, tril, positions). Constants carry no gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '../contract';
-import { onWasm } from './rowwise';
+import { onWasm } from './kernels';
 import { concatWasm, splitWasm } from './rowwise-seq';
 import { sliceWasm, tileWasm } from './rowwise-slice';
 import { axisOf, check, lowerMask, t } from './util';

@@ -4,7 +4,7 @@
 // per backend instance (each worker thread has its own). The relaxed-SIMD FMA build is used where
 // the engine has relaxed SIMD (Node 20 behind a V8 flag this module sets, on by default from Node
 // 22); BLOCKSMITH_KERNELS=simd forces the plain build, e.g. to compare the two.
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as v8 from 'node:v8';
 import { KERNEL_BINARIES } from './binaries';
 
@@ -100,6 +100,20 @@ export function kernels(backend: unknown, name: string): KernelFns | undefined {
     sp.value = backend.wasm._malloc(STACK_BYTES) + STACK_BYTES; // freed with the backend
     fns = inst.exports as unknown as KernelFns;
     mods.set(name, fns);
+  }
+  return fns;
+}
+
+/** Whether the kernels run for these tensors: on the wasm backend, float32, none empty. */
+export function onWasm(...xs: tf.Tensor[]): boolean {
+  return tf.getBackend() === 'wasm' && xs.every((x) => x.dtype === 'float32' && x.size > 0);
+}
+
+/** kernels(), for a caller that checked it runs on wasm: throws where the module is missing. */
+export function moduleOn(backend: unknown, name: string): KernelFns {
+  const fns = kernels(backend, name);
+  if (!fns) {
+    throw new Error(`wasm kernels: module '${name}' runs on the wasm backend only`);
   }
   return fns;
 }
